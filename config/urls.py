@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tracker.web.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

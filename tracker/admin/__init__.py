@@ -1,0 +1,1 @@
+from . import staff  # noqa: F401  (registers the staff admin)

@@ -1,0 +1,1 @@
+"""Pure domain rules: plain functions and constants, no ORM, no HTTP."""

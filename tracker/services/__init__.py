@@ -1,0 +1,1 @@
+"""Writes and workflows: keyword-only, typed functions, each in an explicit transaction."""
