@@ -19,11 +19,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # --- small strict helpers: a typo in the environment fails at start-up, not at 3 a.m. ---
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
+
+
+# An empty value counts as unset (a copied .env.example has many "NAME=" lines).
 
 
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name)
+    value = os.environ.get(name) or None
     if value is None:
         if default is None:
             raise ImproperlyConfigured(f"The environment variable {name} is required.")
@@ -32,7 +35,7 @@ def env_str(name: str, default: str | None = None) -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = os.environ.get(name) or None
     if value is None:
         return default
     lowered = value.strip().lower()
@@ -54,7 +57,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    value = os.environ.get(name)
+    value = os.environ.get(name) or None
     if value is None:
         if default is None:
             raise ImproperlyConfigured(f"The environment variable {name} is required.")
