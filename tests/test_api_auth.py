@@ -163,9 +163,7 @@ def test_lockout_counts_the_email_in_any_case(api_client, user, settings):
     assert obtain(api_client, "alice@example.org", PASSWORD).status_code == 429
 
 
-def test_lockout_is_per_address_so_a_stranger_cannot_lock_the_owner_out(
-    api_client, user, settings
-):
+def test_lockout_is_per_address_so_a_stranger_cannot_lock_the_owner_out(api_client, user, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         obtain(api_client, "alice@example.org", "wrong-password", ip="198.51.100.66")
 
@@ -247,3 +245,22 @@ def test_access_token_expires(api_client, user, settings):
     with time_machine.travel(timezone.now() + lifetime + timedelta(seconds=5)):
         response = api_client.get(ME, HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     assert response.status_code == 401
+
+
+def test_changing_the_password_signs_out_existing_tokens(api_client, user):
+    tokens = obtain(api_client, "alice@example.org", PASSWORD).json()
+    user.set_password("a-brand-new-passphrase-77")
+    user.save()
+
+    assert api_client.get(ME, HTTP_AUTHORIZATION=f"Bearer {tokens['access']}").status_code == 401
+    assert api_client.post(REFRESH, {"refresh": tokens["refresh"]}).status_code == 401
+
+
+def test_refresh_token_of_a_deleted_or_inactive_user_is_refused(api_client, user, other_user):
+    alice = obtain(api_client, "alice@example.org", PASSWORD).json()
+    bob = obtain(api_client, "bob@example.org", PASSWORD).json()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    other_user.delete()
+
+    assert api_client.post(REFRESH, {"refresh": alice["refresh"]}).status_code == 401
+    assert api_client.post(REFRESH, {"refresh": bob["refresh"]}).status_code == 401

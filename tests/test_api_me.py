@@ -157,6 +157,6 @@ def test_put_is_not_allowed(auth_client):
 
 
 def test_me_costs_a_fixed_number_of_queries(auth_client, django_assert_num_queries):
-    # JWT authentication loads the user (1), the view loads profile + user (1).
-    with django_assert_num_queries(2):
+    # JWT authentication loads the user with the profile in one query; the view needs no more.
+    with django_assert_num_queries(1):
         assert auth_client.get(ME).status_code == 200

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from openapi_spec_validator import validate
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.serializers import ModelSerializer
 from rest_framework.test import APIRequestFactory
 
@@ -31,6 +32,8 @@ def test_schema_generates_without_warnings_and_validates_as_openapi_3(tmp_path):
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/auth/token/" in schema["paths"]
     assert "/api/v1/me/" in schema["paths"]
+    assert schema["components"]["securitySchemes"]["jwtAuth"]["scheme"] == "bearer"
+    assert {"jwtAuth": []} in schema["paths"]["/api/v1/me/"]["get"]["security"]
     assert stderr.getvalue() == ""
 
 
@@ -98,12 +101,5 @@ def test_cursor_pagination_is_the_default_and_caps_page_size(settings):
     assert isinstance(_ProfileList().paginator, TimeCursorPagination)
     huge = view(factory.get("/x", {"page_size": 10_000}))
     assert len(huge.data["results"]) == 5
-    assert TimeCursorPagination().get_page_size(
-        _drf_request(factory.get("/x", {"page_size": 10_000}))
-    ) == TimeCursorPagination.max_page_size
-
-
-def _drf_request(django_request):  # type: ignore[no-untyped-def]
-    from rest_framework.request import Request
-
-    return Request(django_request)
+    capped = TimeCursorPagination().get_page_size(Request(factory.get("/x", {"page_size": 10_000})))
+    assert capped == TimeCursorPagination.max_page_size

@@ -74,7 +74,7 @@ def test_defaults_need_no_server_and_keep_time_in_utc():
         assert str(settings.DATABASES["default"]["NAME"]).startswith(str(settings.VAR_DIR))
     if "CELERY_BROKER_URL" not in os.environ:
         assert settings.CELERY_BROKER_URL == "filesystem://"
-        data_folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+        data_folder = str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
         assert data_folder.startswith(str(settings.VAR_DIR))
 
 

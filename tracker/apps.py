@@ -7,3 +7,4 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from tracker import checks  # noqa: F401  (registers the system checks)
+        from tracker.api import schema  # noqa: F401  (registers OpenAPI extensions)

@@ -18,6 +18,7 @@ from tracker.api.serializers import (
     RegisterResponseSerializer,
     RegisterSerializer,
 )
+from tracker.auth.jwt import RevocationAwareRefreshSerializer
 from tracker.auth.lockout import lockout_response
 from tracker.services.accounts import register_user
 
@@ -76,6 +77,7 @@ class TokenRefreshRotateView(TokenRefreshView):
     authentication_classes = ()
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    serializer_class = RevocationAwareRefreshSerializer
 
 
 class LogoutView(GenericAPIView):

@@ -17,8 +17,10 @@ class MeView(GenericAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self) -> Profile:
+        # JWTProfileAuthentication loaded the profile with the user; session auth (web, admin)
+        # loads it here with one query.
         user = cast(User, self.request.user)  # IsAuthenticated ran first
-        return Profile.objects.select_related("user").get(user=user)
+        return user.profile
 
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
