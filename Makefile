@@ -31,7 +31,7 @@ run: setup
 	@echo "    admin       http://$(HOST):$(PORT)/admin/"
 	@echo "    health      http://$(HOST):$(PORT)/healthz"
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho --env /dev/null --procfile Procfile.dev start
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
