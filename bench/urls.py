@@ -5,12 +5,9 @@ from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
 from tracker.models import Profile
+from tracker.services.accounts import EDITABLE_PROFILE_FIELDS
 
-PROFILE_FIELDS = [
-    "diet_type", "birth_date", "pregnancy_status", "timezone", "home_timezone",
-    "reference_standard", "risk_factors", "quiet_hours_start", "quiet_hours_end",
-    "notification_channels", "discreet_notifications", "disclaimer_accepted_at",
-]  # fmt: skip
+PROFILE_FIELDS = [*EDITABLE_PROFILE_FIELDS, "disclaimer_accepted_at"]
 
 
 def bare_profile(request: HttpRequest, user_id: str) -> JsonResponse:

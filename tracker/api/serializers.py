@@ -10,6 +10,7 @@ from tracker.domain.channels import CHANNELS
 from tracker.domain.risk_factors import RISK_FACTORS
 from tracker.models import Profile, User
 from tracker.models.accounts import normalize_email_address, validate_timezone
+from tracker.services.accounts import EDITABLE_PROFILE_FIELDS
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
@@ -75,17 +76,7 @@ class MeSerializer(serializers.ModelSerializer):
             "id",
             "email",
             "date_joined",
-            "diet_type",
-            "birth_date",
-            "pregnancy_status",
-            "timezone",
-            "home_timezone",
-            "reference_standard",
-            "risk_factors",
-            "quiet_hours_start",
-            "quiet_hours_end",
-            "notification_channels",
-            "discreet_notifications",
+            *EDITABLE_PROFILE_FIELDS,
             "disclaimer_accepted_at",
             "disclaimer_accepted",
         ]

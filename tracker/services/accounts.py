@@ -7,21 +7,20 @@ from django.utils.translation import gettext as _
 
 from tracker.models import Profile, User
 
-# Profile fields a person may change about themselves through me/ or the settings page.
-EDITABLE_PROFILE_FIELDS = frozenset(
-    {
-        "diet_type",
-        "birth_date",
-        "pregnancy_status",
-        "timezone",
-        "home_timezone",
-        "reference_standard",
-        "risk_factors",
-        "quiet_hours_start",
-        "quiet_hours_end",
-        "notification_channels",
-        "discreet_notifications",
-    }
+# Profile fields a person may change about themselves through me/ or the settings page, in the
+# order clients show them.
+EDITABLE_PROFILE_FIELDS = (
+    "diet_type",
+    "birth_date",
+    "pregnancy_status",
+    "timezone",
+    "home_timezone",
+    "reference_standard",
+    "risk_factors",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "notification_channels",
+    "discreet_notifications",
 )
 
 
