@@ -43,7 +43,7 @@ def register_user(
 def update_profile(
     *, profile: Profile, changes: dict[str, Any], disclaimer_accepted: bool, now: datetime
 ) -> Profile:
-    unknown = set(changes) - EDITABLE_PROFILE_FIELDS
+    unknown = set(changes).difference(EDITABLE_PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     for field, value in changes.items():
