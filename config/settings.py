@@ -292,12 +292,15 @@ if CELERY_VISIBILITY_TIMEOUT_SECONDS <= CELERY_MAX_COUNTDOWN_SECONDS + 90:
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery" / "broker"
     _processed_dir = VAR_DIR / "celery" / "processed"
-    for _folder in (_broker_dir, _processed_dir):
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (_broker_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_processed_dir),
+        # Broadcast (worker control) tables; kombu's default is ./control in the working folder.
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 else:
