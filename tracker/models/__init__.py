@@ -1,11 +1,26 @@
 from .accounts import DietType, PregnancyStatus, Profile, ReferenceStandard, User
+from .diary import SymptomEntry
+from .foods import Food, FoodIntake, Meal
+from .injections import Injection, InjectionPlan
+from .labs import LabResult
+from .supplements import DoseStatus, Supplement, SupplementDose
 from .system import ServiceHeartbeat
 
 __all__ = [
     "DietType",
+    "DoseStatus",
+    "Food",
+    "FoodIntake",
+    "Injection",
+    "InjectionPlan",
+    "LabResult",
+    "Meal",
     "PregnancyStatus",
     "Profile",
     "ReferenceStandard",
     "ServiceHeartbeat",
+    "Supplement",
+    "SupplementDose",
+    "SymptomEntry",
     "User",
 ]
