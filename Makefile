@@ -20,6 +20,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 setup: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) migrate --noinput
+	$(MANAGE) import_foods --if-empty
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup

@@ -155,8 +155,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
     }
-    # A file, not :memory:, so a worker process started by the tests can open the test database.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A file, not :memory:, so a worker process started by the tests can open the test database;
+    # one per test run (process id), so two runs side by side never share it.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 else:
     _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES = {"default": _db}
@@ -276,6 +277,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "route": name their enums after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "SupplementRouteEnum": "tracker.models.supplements.SupplementRoute",
+        "InjectionRouteEnum": "tracker.models.injections.InjectionRoute",
+    },
 }
 
 

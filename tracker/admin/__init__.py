@@ -1,1 +1,1 @@
-from . import staff  # noqa: F401  (registers the staff admin)
+from . import records, staff  # noqa: F401  (registers the staff admin)

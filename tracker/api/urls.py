@@ -1,8 +1,29 @@
-from django.urls import path
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
 from tracker.api.views.auth import LogoutView, RegisterView, TokenObtainView, TokenRefreshRotateView
+from tracker.api.views.foods import FoodViewSet
 from tracker.api.views.me import MeView
 from tracker.api.views.meta import MetaView
+from tracker.api.views.records import (
+    FoodIntakeViewSet,
+    InjectionPlanViewSet,
+    InjectionViewSet,
+    LabResultViewSet,
+    SupplementDoseViewSet,
+    SupplementViewSet,
+    SymptomEntryViewSet,
+)
+
+router = SimpleRouter()
+router.register("foods", FoodViewSet, basename="food")
+router.register("food-intakes", FoodIntakeViewSet, basename="food-intake")
+router.register("supplements", SupplementViewSet, basename="supplement")
+router.register("supplement-doses", SupplementDoseViewSet, basename="supplement-dose")
+router.register("injection-plans", InjectionPlanViewSet, basename="injection-plan")
+router.register("injections", InjectionViewSet, basename="injection")
+router.register("symptom-entries", SymptomEntryViewSet, basename="symptom-entry")
+router.register("lab-results", LabResultViewSet, basename="lab-result")
 
 urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
@@ -11,4 +32,5 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     path("meta/", MetaView.as_view(), name="meta"),
+    path("", include(router.urls)),
 ]
