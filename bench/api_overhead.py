@@ -8,26 +8,12 @@ Target (DESIGN.md): DRF endpoints at >= 0.4x the requests/s of the bare view.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+from harness import percentile, throwaway_database  # sets Django up: import it first
 from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 
 from tracker.models import User  # noqa: E402
@@ -48,7 +34,7 @@ def summarize(durations: list[float]) -> tuple[float, float, float]:
     ordered = sorted(durations)
     rps = len(ordered) / sum(ordered)
     p50 = statistics.median(ordered) * 1000
-    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
+    p95 = percentile(ordered, 0.95) * 1000
     return rps, p50, p95
 
 
@@ -58,9 +44,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
 
-    setup_test_environment()
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         with override_settings(
             ROOT_URLCONF="bench.urls",
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -81,8 +65,6 @@ def main() -> None:
             for _ in range(args.rounds):
                 drf += timed_requests(client, "/api/v1/me/", per_round, token=token)
                 bare += timed_requests(client, f"/bench/bare/{user.id}/", per_round)
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     drf_rps, drf_p50, drf_p95 = summarize(drf)
     bare_rps, bare_p50, bare_p95 = summarize(bare)

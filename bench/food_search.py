@@ -9,26 +9,12 @@ Targets (DESIGN.md): import < 60 s; p95 <= 25 ms per query on PostgreSQL.
 
 import argparse
 import io
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+from harness import percentile, throwaway_database  # sets Django up: import it first
 
 from tracker.models import Food, User  # noqa: E402
 from tracker.queries.foods import search_foods  # noqa: E402
@@ -80,18 +66,12 @@ QUERIES = [
 ]
 
 
-def percentile(ordered: list[float], share: float) -> float:
-    return ordered[max(int(len(ordered) * share) - 1, 0)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20, help="Runs of each query.")
     args = parser.parse_args()
 
-    setup_test_environment()
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         started = time.perf_counter()
         summary = io.StringIO()
         call_command("import_foods", no_progress=True, stdout=summary)
@@ -112,8 +92,6 @@ def main() -> None:
                 elapsed = (time.perf_counter() - start) * 1000
                 durations.append(elapsed)
                 per_query[query].append(elapsed)
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     ordered = sorted(durations)
     print(f"database: {connection.vendor}")
