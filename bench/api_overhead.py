@@ -11,9 +11,9 @@ import argparse
 import statistics
 import time
 
+from harness import percentile, throwaway_database  # isort: skip  (sets Django up first)
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from harness import percentile, throwaway_database  # sets Django up: import it first
 from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 
 from tracker.models import User  # noqa: E402

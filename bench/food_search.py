@@ -12,9 +12,9 @@ import io
 import statistics
 import time
 
+from harness import percentile, throwaway_database  # isort: skip  (sets Django up first)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from harness import percentile, throwaway_database  # sets Django up: import it first
 
 from tracker.models import Food, User  # noqa: E402
 from tracker.queries.foods import search_foods  # noqa: E402
