@@ -2,6 +2,7 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
+    STATIC_ROOT=/app/staticfiles \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -19,7 +20,7 @@ COPY . .
 # The key below exists only for this build step; the container needs a real SECRET_KEY to start.
 RUN DJANGO_ENV=production SECRET_KEY=collectstatic-build-step-only ALLOWED_HOSTS=localhost \
         VAR_DIR=/app/var python manage.py collectstatic --noinput --verbosity 0 \
-    && chown -R app:app /app/var
+    && mkdir -p /app/var && chown -R app:app /app/var
 
 USER app
 

@@ -215,6 +215,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "tracker.auth.lockout.username_from_credentials"
 AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout.lockout_response"
+# How many reverse proxies of ours sit in front of the web server (0 = none): decides which
+# X-Forwarded-For entry is the client's address for throttles and the lockout alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "email", "username"]
 AXES_VERBOSE = False
 
@@ -260,6 +264,9 @@ REST_FRAMEWORK = {
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # DRF's default (None) takes X-Forwarded-For as sent, so a client could pick a fresh
+    # "address" per request and never be throttled.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -367,7 +374,8 @@ USE_TZ = True
 # --- static files ---
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The image collects static files at build time outside var/ (a volume would keep old ones).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

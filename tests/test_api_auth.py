@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def register(client, **overrides):  # type: ignore[no-untyped-def]
+    headers = {key: overrides.pop(key) for key in list(overrides) if key.startswith("HTTP_")}
     body = {"email": "new.person@example.org", "password": PASSWORD, "timezone": "Europe/Berlin"}
     body.update(overrides)
-    return client.post(REGISTER, body, format="json")
+    return client.post(REGISTER, body, format="json", **headers)
 
 
 def obtain(client, email: str, password: str, ip: str = "203.0.113.7"):  # type: ignore[no-untyped-def]
@@ -264,3 +265,34 @@ def test_refresh_token_of_a_deleted_or_inactive_user_is_refused(api_client, user
 
     assert api_client.post(REFRESH, {"refresh": alice["refresh"]}).status_code == 401
     assert api_client.post(REFRESH, {"refresh": bob["refresh"]}).status_code == 401
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(api_client, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"register": "3/hour"})
+    statuses = [
+        register(
+            api_client, email=f"p{i}@example.org", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}"
+        ).status_code
+        for i in range(4)
+    ]
+    assert statuses == [201, 201, 201, 429]
+
+
+def test_behind_a_trusted_proxy_the_lockout_keys_on_the_forwarded_client(
+    api_client, user, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def attempt(password: str, client: str):  # type: ignore[no-untyped-def]
+        return api_client.post(
+            TOKEN,
+            {"email": "alice@example.org", "password": password},
+            REMOTE_ADDR="10.0.0.2",  # every request arrives from our proxy
+            HTTP_X_FORWARDED_FOR=f"forged-by-client, {client}",
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt("wrong-password", "198.51.100.66")
+
+    assert attempt(PASSWORD, "198.51.100.66").status_code == 429
+    assert attempt(PASSWORD, "203.0.113.7").status_code == 200

@@ -101,3 +101,31 @@ def test_another_persons_supplement_cannot_be_dosed(auth_client, other_user):
     assert response.status_code == 400
     assert "does not exist" in response.json()["supplement"][0]
     assert not SupplementDose.objects.exists()
+
+
+def test_resending_unchanged_values_never_rewrites_the_snapshot(auth_client, supplement):
+    dose_id = auth_client.post(DOSES, {"supplement": str(supplement.id), "status": "taken"}).json()[
+        "id"
+    ]
+    auth_client.patch(f"/api/v1/supplements/{supplement.id}/", {"dose_ug": "50", "route": "nasal"})
+
+    body = auth_client.patch(
+        f"{DOSES}{dose_id}/", {"supplement": str(supplement.id), "units": "1", "status": "taken"}
+    ).json()
+
+    assert (body["b12_ug"], body["route"]) == (500.0, "chewable")
+    doubled = auth_client.patch(f"{DOSES}{dose_id}/", {"units": "2"}).json()
+    assert doubled["b12_ug"] == 1000.0  # scaled from the snapshot, not the new regimen
+
+
+def test_an_edit_may_resend_a_supplement_deleted_since(auth_client, supplement):
+    dose_id = auth_client.post(DOSES, {"supplement": str(supplement.id), "status": "taken"}).json()[
+        "id"
+    ]
+    auth_client.delete(f"/api/v1/supplements/{supplement.id}/")
+
+    response = auth_client.patch(
+        f"{DOSES}{dose_id}/", {"supplement": str(supplement.id), "units": "1"}
+    )
+
+    assert response.status_code == 200, response.json()

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -32,8 +33,9 @@ class LoggedAtField(serializers.DateTimeField):
 
 
 def _has_offset(text: str) -> bool:
+    # Django's parser (the one the field uses) decides, so no spelling slips through as UTC.
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = parse_datetime(text)
     except ValueError:
-        return True  # let the parent field report the format error
-    return parsed.tzinfo is not None
+        return True  # a malformed value: the parent field reports the format error
+    return parsed is None or parsed.tzinfo is not None

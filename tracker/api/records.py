@@ -31,11 +31,12 @@ from tracker.models.injections import (
 from tracker.services.injections import dose_in_micrograms
 
 
-def amount(max_value: Decimal, **kwargs: Any) -> serializers.DecimalField:
+def amount(max_value: Decimal, places: int = 3, **kwargs: Any) -> serializers.DecimalField:
+    """A positive amount with exactly the precision of the column it is stored in."""
     return serializers.DecimalField(
         max_digits=12,
-        decimal_places=3,
-        min_value=Decimal("0.001"),
+        decimal_places=places,
+        min_value=Decimal(1).scaleb(-places),
         max_value=max_value,
         coerce_to_string=False,
         **kwargs,
@@ -52,7 +53,13 @@ class UserScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> Any:
         user = self.context["request"].user
-        return self.model.objects.for_user(user).alive()
+        queryset = self.model.objects.for_user(user).alive()
+        # An edit that resends the row's current reference stays valid even if that
+        # supplement or plan has been deleted since (clients often PATCH whole objects).
+        current = getattr(getattr(self.parent, "instance", None), f"{self.field_name}_id", None)
+        if current is not None:
+            queryset = queryset | self.model.objects.filter(pk=current, owner=user)
+        return queryset
 
 
 # --- food intakes ---
@@ -61,8 +68,8 @@ class UserScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 class FoodIntakeSerializer(OwnedSerializer):
     food = serializers.PrimaryKeyRelatedField(queryset=Food.objects.none())
     food_name = serializers.CharField(source="food.name", read_only=True)
-    grams = amount(limits.MAX_FOOD_GRAMS, required=False)
-    portions = amount(limits.MAX_PORTIONS, required=False, allow_null=True)
+    grams = amount(limits.MAX_FOOD_GRAMS, places=2, required=False)
+    portions = amount(limits.MAX_PORTIONS, places=2, required=False, allow_null=True)
     eaten_at = LoggedAtField()
     b12_ug = serializers.DecimalField(
         max_digits=10,
@@ -96,7 +103,11 @@ class FoodIntakeSerializer(OwnedSerializer):
         if request is not None and request.user.is_authenticated:
             food_field = fields["food"]
             assert isinstance(food_field, serializers.PrimaryKeyRelatedField)
-            food_field.queryset = Food.objects.visible_to(request.user)
+            foods = Food.objects.visible_to(request.user)
+            if isinstance(self.instance, FoodIntake):
+                # Resending the current food stays valid after it was retired from the catalogue.
+                foods = foods | Food.objects.filter(pk=self.instance.food_id)
+            food_field.queryset = foods
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -109,10 +120,17 @@ class FoodIntakeSerializer(OwnedSerializer):
         if creating and grams is None and portions is None:
             raise serializers.ValidationError({"grams": [_("Give grams or portions.")]})
         food = attrs.get("food") or getattr(self.instance, "food", None)
-        if portions is not None and food is not None and food.portion_grams is None:
-            raise serializers.ValidationError(
-                {"portions": [_("This food has no standard portion: enter grams instead.")]}
-            )
+        if portions is None and grams is None and self.instance is not None:
+            portions = self.instance.portions  # a new food keeps the portion count
+        if portions is not None and food is not None:
+            if food.portion_grams is None:
+                raise serializers.ValidationError(
+                    {"portions": [_("This food has no standard portion: enter grams instead.")]}
+                )
+            if portions * food.portion_grams > limits.MAX_FOOD_GRAMS:
+                raise serializers.ValidationError(
+                    {"portions": [_("That many portions is implausibly much.")]}
+                )
         return attrs
 
 
@@ -139,7 +157,7 @@ class SupplementDoseSerializer(OwnedSerializer):
     supplement = UserScopedPrimaryKeyField(Supplement)
     taken_at = LoggedAtField(required=False, allow_null=True)
     scheduled_for = LoggedAtField(required=False, allow_null=True)
-    units = amount(limits.MAX_DOSE_UNITS, required=False)
+    units = amount(limits.MAX_DOSE_UNITS, places=2, required=False)
     b12_ug = serializers.DecimalField(
         max_digits=10,
         decimal_places=3,
@@ -178,11 +196,7 @@ class SupplementDoseSerializer(OwnedSerializer):
 
 
 class InjectionPlanSerializer(OwnedSerializer):
-    dose = amount(
-        limits.MAX_INJECTION_DOSE_UG,
-        write_only=True,
-        help_text="The prescribed dose, in dose_unit.",
-    )
+    dose = amount(limits.MAX_INJECTION_DOSE_UG, help_text="The prescribed dose, in dose_unit.")
     dose_ug = serializers.DecimalField(
         max_digits=12, decimal_places=3, read_only=True, coerce_to_string=False
     )
@@ -238,14 +252,6 @@ class InjectionPlanSerializer(OwnedSerializer):
     def get_phase(self, plan: InjectionPlan) -> str:
         status = self._status(plan)
         return status.phase if status else "not_started"
-
-    def to_representation(self, instance: InjectionPlan) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        if instance.dose_unit == "mg":
-            data["dose"] = float(instance.dose_ug / 1000)
-        else:
-            data["dose"] = float(instance.dose_ug)
-        return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         def current(name: str) -> Any:

@@ -25,9 +25,32 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracker.api.schema import OwnedResourceSchema
 from tracker.models import User
 from tracker.models.base import OwnedModel
 from tracker.services.records import soft_delete
+
+
+def client_sent_id(request: Request) -> uuid.UUID | None:
+    """The UUID a client chose for the object it creates, if any."""
+    raw = request.data.get("id") if isinstance(request.data, dict) else None
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise ValidationError({"id": [_("Must be a valid UUID.")]})
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError({"id": [_("Must be a valid UUID.")]}) from None
+
+
+def replayed_row(model: Any, own_rows: Any, client_id: uuid.UUID) -> Any:
+    """The person's stored row for a replayed create, or None for a new id. Someone else's
+    row with that id refuses the create (the id is taken) without showing anything of it."""
+    row = own_rows.filter(pk=client_id).first()
+    if row is None and model.objects.filter(pk=client_id).exists():
+        raise ValidationError({"id": [_("This id is already in use.")]})
+    return row
 
 
 class OwnedSerializer(serializers.ModelSerializer):
@@ -61,14 +84,22 @@ def local_day_bounds(day: date, tz_name: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name))
 
 
+# Filters outside these years are typos, and at the calendar's edges a day more (or a UTC
+# offset) would overflow datetime.
+FILTER_YEARS = range(1900, 2201)
+
+
 def _parse_date(request: Request, name: str) -> date | None:
     raw = request.query_params.get(name)
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        parsed = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
+    if parsed.year not in FILTER_YEARS:
+        raise ValidationError({name: [_("Enter a date between 1900 and 2200.")]})
+    return parsed
 
 
 TIME_FILTER_PARAMETERS = [
@@ -98,6 +129,7 @@ class OwnedViewSet(
 ):
     model: type[OwnedModel]
     select_related: tuple[str, ...] = ()
+    schema = OwnedResourceSchema()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     @property
@@ -109,10 +141,14 @@ class OwnedViewSet(
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular inspecting the view
             return self.model.objects.none()
-        queryset = self.model.objects.for_user(self.user).select_related(*self.select_related)
+        queryset = self.owned_rows()
         if self.action != "list":
             return queryset.alive()
         return self.filter_list(queryset)
+
+    def owned_rows(self) -> Any:
+        """All of the person's rows, deleted ones included, as every response shows them."""
+        return self.model.objects.for_user(self.user).select_related(*self.select_related)
 
     def filter_list(self, queryset: Any) -> Any:
         updated_since = self.updated_since()
@@ -144,6 +180,8 @@ class OwnedViewSet(
             raise ValidationError(
                 {"updated_since": [_("Enter an ISO 8601 date and time with a UTC offset.")]}
             )
+        if parsed.year not in FILTER_YEARS:
+            raise ValidationError({"updated_since": [_("Enter a time between 1900 and 2200.")]})
         return parsed
 
     def pagination_ordering(self) -> tuple[str, ...]:
@@ -172,19 +210,10 @@ class OwnedViewSet(
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
     def find_replay(self, request: Request) -> Model | None:
-        raw = request.data.get("id") if isinstance(request.data, dict) else None
-        if raw in (None, ""):
+        client_id = client_sent_id(request)
+        if client_id is None:
             return None
-        try:
-            client_id = uuid.UUID(str(raw))
-        except ValueError:
-            raise ValidationError({"id": [_("Must be a valid UUID.")]}) from None
-        existing = self.model.objects.filter(id=client_id).first()
-        if existing is None:
-            return None
-        if existing.owner_id != self.user.id:
-            raise ValidationError({"id": [_("This id is already in use.")]})
-        return existing
+        return replayed_row(self.model, self.owned_rows(), client_id)
 
     def create_object(self, data: dict[str, Any]) -> OwnedModel:
         raise NotImplementedError

@@ -90,7 +90,9 @@ class Meal(models.TextChoices):
 
 
 class FoodIntake(OwnedModel):
-    food = models.ForeignKey(Food, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: a logged food is never deleted on its own, but erasing an account removes the
+    # person's label foods together with the intakes that use them.
+    food = models.ForeignKey(Food, on_delete=models.RESTRICT, related_name="+")
     grams = models.DecimalField(max_digits=8, decimal_places=2)
     # What the person entered when they logged portions instead of grams (grams is derived).
     portions = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)

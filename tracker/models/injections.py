@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +81,11 @@ class InjectionPlan(OwnedModel):
     def __str__(self) -> str:
         return self.product
 
+    @property
+    def dose(self) -> Decimal:
+        """The dose in the unit the person entered it in."""
+        return self.dose_ug / 1000 if self.dose_unit == DoseUnit.MILLIGRAM else self.dose_ug
+
 
 class InjectionSite(models.TextChoices):
     LEFT_DELTOID = "left_deltoid", _("Left upper arm (deltoid)")
@@ -98,8 +105,9 @@ class GivenBy(models.TextChoices):
 
 
 class Injection(OwnedModel):
+    # RESTRICT, not PROTECT: history keeps its plan, yet account erasure can cascade.
     plan = models.ForeignKey(
-        InjectionPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        InjectionPlan, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     given_at = models.DateTimeField()
     dose_ug = models.DecimalField(max_digits=12, decimal_places=3)

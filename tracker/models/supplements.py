@@ -58,7 +58,8 @@ class DoseSource(models.TextChoices):
 
 
 class SupplementDose(OwnedModel):
-    supplement = models.ForeignKey(Supplement, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: history keeps its regimen, yet account erasure can cascade.
+    supplement = models.ForeignKey(Supplement, on_delete=models.RESTRICT, related_name="+")
     status = models.CharField(max_length=8, choices=DoseStatus.choices)
     taken_at = models.DateTimeField(null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)

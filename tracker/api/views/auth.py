@@ -79,6 +79,12 @@ class TokenRefreshRotateView(TokenRefreshView):
     throttle_scope = "auth"
     serializer_class = RevocationAwareRefreshSerializer
 
+    @extend_schema(
+        responses={200: RevocationAwareRefreshSerializer, 401: DetailSerializer, 429: None}
+    )
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().post(request, *args, **kwargs)
+
 
 class LogoutView(GenericAPIView):
     """Revoke a refresh token (blacklist it). The access token expires on its own within minutes."""

@@ -1,6 +1,7 @@
-import uuid
+import re
 from typing import Any, cast
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api.foods import CustomFoodSerializer, FoodListSerializer, FoodSerializer
+from tracker.api.resources import client_sent_id, replayed_row
 from tracker.models import Food, User
 from tracker.queries.foods import search_foods
 from tracker.services.foods_custom import add_custom_food
@@ -16,6 +18,7 @@ from tracker.services.foods_custom import add_custom_food
 MAX_QUERY_LENGTH = 100
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 50
+BARCODE = re.compile(r"\d{8,14}")
 
 
 class FoodViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -51,6 +54,8 @@ class FoodViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise ValidationError({"limit": [_("A whole number.")]}) from None
         limit = max(1, min(limit, MAX_LIMIT))
         barcode = request.query_params.get("barcode", "").strip()
+        if barcode and not BARCODE.fullmatch(barcode):
+            raise ValidationError({"barcode": [_("A barcode is 8 to 14 digits (EAN/UPC).")]})
         if barcode:
             foods = list(self.get_queryset().filter(barcode=barcode)[:limit])
         else:
@@ -61,18 +66,23 @@ class FoodViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         request=CustomFoodSerializer, responses={200: FoodSerializer, 201: FoodSerializer}
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raw_id = request.data.get("id") if isinstance(request.data, dict) else None
-        if raw_id:
-            try:
-                existing = Food.objects.filter(id=uuid.UUID(str(raw_id))).first()
-            except ValueError:
-                raise ValidationError({"id": [_("Must be a valid UUID.")]}) from None
-            if existing is not None:
-                if existing.owner_id != self.user.id:
-                    raise ValidationError({"id": [_("This id is already in use.")]})
-                return Response(FoodSerializer(existing).data, status=status.HTTP_200_OK)
+        client_id = client_sent_id(request)
+        own_foods = Food.objects.filter(owner=self.user)
+        if client_id is not None:
+            replay = replayed_row(Food, own_foods, client_id)
+            if replay is not None:
+                return Response(FoodSerializer(replay).data, status=status.HTTP_200_OK)
         serializer = CustomFoodSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        food = add_custom_food(user=self.user, client_id=data.pop("id", None), **data)
+        data.pop("id", None)
+        try:
+            with transaction.atomic():
+                food = add_custom_food(user=self.user, client_id=client_id, **data)
+        except IntegrityError:
+            # The same create raced in twice: the other request stored it first.
+            replay = replayed_row(Food, own_foods, client_id) if client_id else None
+            if replay is None:
+                raise
+            return Response(FoodSerializer(replay).data, status=status.HTTP_200_OK)
         return Response(FoodSerializer(food).data, status=status.HTTP_201_CREATED)

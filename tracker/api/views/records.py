@@ -153,7 +153,7 @@ class LabResultViewSet(OwnedViewSet):
     model = LabResult
     serializer_class = LabResultSerializer
 
-    def get_queryset(self) -> QuerySet:
+    def owned_rows(self) -> QuerySet:
         window_start = ExpressionWrapper(
             OuterRef("sampled_at") - timedelta(days=INJECTION_LOOKBACK_DAYS),
             output_field=DateTimeField(),
@@ -164,12 +164,12 @@ class LabResultViewSet(OwnedViewSet):
             given_at__lte=OuterRef("sampled_at"),
             given_at__gte=window_start,
         )
-        return super().get_queryset().annotate(drawn_after_injection=Exists(recent_injection))
+        return super().owned_rows().annotate(drawn_after_injection=Exists(recent_injection))
 
     def create_object(self, data: dict[str, Any]) -> LabResult:
         result = labs.record_lab_result(user=self.user, client_id=_client_id(data), **data)
-        return self.get_queryset().get(pk=result.pk)  # with drawn_after_injection
+        return self.owned_rows().get(pk=result.pk)  # with drawn_after_injection
 
     def update_object(self, instance: LabResult, data: dict[str, Any]) -> LabResult:
         labs.update_lab_result(result=instance, changes=data)
-        return self.get_queryset().get(pk=instance.pk)
+        return self.owned_rows().get(pk=instance.pk)
