@@ -21,6 +21,7 @@ setup: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_foods --if-empty
+	$(MANAGE) load_content
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup

@@ -3,11 +3,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tracker.web.health import healthz
+from tracker.web.learn import learn_article, learn_index
 from tracker.web.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("learn/", learn_index, name="learn"),
+    path("learn/<slug:slug>/", learn_article, name="learn-article"),
     re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

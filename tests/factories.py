@@ -12,6 +12,10 @@ _counter = itertools.count(1)
 def make_user(
     *, email: str | None = None, password: str = PASSWORD, is_staff: bool = False, **profile: Any
 ) -> User:
+    from django.utils import timezone
+
+    # Most tests act as someone past the first-use disclaimer gate.
+    profile.setdefault("disclaimer_accepted_at", timezone.now())
     email = email or f"person{next(_counter)}@example.org"
     return User.objects.create_user(
         email=email, password=password, is_staff=is_staff, profile=profile

@@ -3,7 +3,8 @@ import time_machine
 from django.utils import timezone
 
 from tests.conftest import client_for
-from tracker.models import Profile
+from tests.factories import make_user
+from tracker.models import Profile, User
 
 ME = "/api/v1/me/"
 
@@ -16,8 +17,17 @@ def test_anonymous_me_is_401(api_client):
     assert api_client.patch(ME, {"diet_type": "vegan"}).status_code == 401
 
 
-def test_me_shows_the_flat_profile_with_safe_defaults(auth_client, user):
-    body = auth_client.get(ME).json()
+def test_me_shows_the_flat_profile_with_safe_defaults(api_client):
+    registered = api_client.post(
+        "/api/v1/auth/register/",
+        {"email": "alice@example.org", "password": "correct-horse-battery-42",
+         "timezone": "Europe/London"},
+        format="json",
+    ).json()  # fmt: skip
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {registered['tokens']['access']}")
+    user = User.objects.get()
+
+    body = api_client.get(ME).json()
 
     assert body == {
         "id": str(user.id),
@@ -35,7 +45,10 @@ def test_me_shows_the_flat_profile_with_safe_defaults(auth_client, user):
         "notification_channels": ["inapp"],
         "discreet_notifications": True,
         "disclaimer_accepted_at": None,
+        "disclaimer_required": True,
+        "disclaimer": body["disclaimer"],
     }
+    assert "does not diagnose" in body["disclaimer"]
 
 
 def test_each_person_sees_only_their_own_profile(user, other_user):
@@ -136,12 +149,15 @@ def test_patch_ignores_read_only_fields(auth_client, user, other_user):
     user.refresh_from_db()
     assert user.email == "alice@example.org"
     assert user.is_staff is False
-    assert user.profile.disclaimer_accepted_at is None
+    accepted_at = Profile.objects.get(user=user).disclaimer_accepted_at
+    assert accepted_at is not None and accepted_at.year != 2000
     other_user.refresh_from_db()
     assert other_user.email == "bob@example.org"
 
 
-def test_accepting_the_disclaimer_records_the_first_time_only(auth_client, user):
+def test_accepting_the_disclaimer_records_the_first_time_only():
+    user = make_user(disclaimer_accepted_at=None)
+    auth_client = client_for(user)
     first = timezone.now()
     with time_machine.travel(first, tick=False):
         accepted = auth_client.patch(ME, {"disclaimer_accepted": True}).json()

@@ -155,8 +155,9 @@ def test_lists_are_cursor_paginated_newest_first(auth_client, user, name):
     assert [r["id"] for r in second["results"]] == [str(r.pk) for r in rows[2:4]]
 
 
-# JWT auth loads the user and profile (1) + the page (1); plans also load their injections (1).
-LIST_QUERIES = {name: 2 for name in NAMES} | {"injection-plans": 3}
+# JWT auth loads the user and profile (1) + the page (1); plans also load their injections (1)
+# and diary entries their alerts (1).
+LIST_QUERIES = {name: 2 for name in NAMES} | {"injection-plans": 3, "symptom-entries": 3}
 
 
 @pytest.mark.parametrize("name", NAMES)

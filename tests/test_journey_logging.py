@@ -45,7 +45,12 @@ def test_a_new_person_logs_a_day_of_b12(api_client):
 
     registered = api_client.post(
         "/api/v1/auth/register/",
-        {"email": "vera@example.org", "password": PASSWORD, "timezone": "Europe/Vienna"},
+        {
+            "email": "vera@example.org",
+            "password": PASSWORD,
+            "timezone": "Europe/Vienna",
+            "disclaimer_accepted": True,
+        },
         format="json",
     )
     assert registered.status_code == 201

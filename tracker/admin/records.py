@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tracker.models import (
+    Alert,
+    Article,
     Food,
     FoodIntake,
     Injection,
@@ -17,6 +19,7 @@ from tracker.models import (
     SupplementDose,
     SymptomEntry,
 )
+from tracker.services.content import save_edited_article
 
 
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
@@ -33,6 +36,25 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    """Editors change the Markdown; the HTML is re-rendered and sanitised on every save."""
+
+    list_display = ("title", "slug", "reviewed_at", "published")
+    list_filter = ("published",)
+    search_fields = ("title", "slug", "summary")
+    readonly_fields = ("source_path",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        save_edited_article(obj)
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyRecordAdmin):
+    list_display = ("created_at", "owner", "rule", "level", "acknowledged_at")
+    list_filter = ("level", "rule")
 
 
 @admin.register(Food)

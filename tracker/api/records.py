@@ -10,7 +10,9 @@ from rest_framework import serializers
 
 from tracker.api.fields import LoggedAtField
 from tracker.api.resources import OwnedSerializer
+from tracker.api.safety import AlertSerializer
 from tracker.domain import limits
+from tracker.domain.safety import RED_FLAG_TAGS
 from tracker.domain.units import ALL_UNITS, LAB_TESTS, UnknownUnit, convert, normalize_unit
 from tracker.models import (
     Food,
@@ -321,10 +323,35 @@ class SymptomEntrySerializer(OwnedSerializer):
         min_value=0, max_value=10, help_text="0 none, 1–3 mild, 4–6 moderate, 7–10 severe."
     )
     recorded_at = LoggedAtField()
+    red_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(k, v[0]) for k, v in RED_FLAG_TAGS.items()]),
+        required=False,
+        max_length=len(RED_FLAG_TAGS),
+        help_text="Warning signs that came with this symptom (see the app's list).",
+    )
+    alerts = serializers.SerializerMethodField(
+        help_text="Messages to seek medical advice that this entry raised, if any."
+    )
 
     class Meta:
         model = SymptomEntry
-        fields = [*OwnedSerializer.BOOKKEEPING, "symptom", "severity", "recorded_at", "note"]
+        fields = [
+            *OwnedSerializer.BOOKKEEPING,
+            "symptom",
+            "severity",
+            "recorded_at",
+            "note",
+            "red_flags",
+            "alerts",
+        ]
+
+    def validate_red_flags(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))  # each tag once, in the order given
+
+    @extend_schema_field(AlertSerializer(many=True))
+    def get_alerts(self, entry: SymptomEntry) -> Any:
+        alerts = [alert for alert in entry.alerts.all() if alert.deleted_at is None]
+        return AlertSerializer(alerts, many=True).data
 
 
 # --- lab results ---

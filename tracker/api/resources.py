@@ -22,9 +22,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracker.api.permissions import DisclaimerAccepted
 from tracker.api.schema import OwnedResourceSchema
 from tracker.models import User
 from tracker.models.base import OwnedModel
@@ -130,6 +132,7 @@ class OwnedViewSet(
     model: type[OwnedModel]
     select_related: tuple[str, ...] = ()
     schema = OwnedResourceSchema()
+    permission_classes = [IsAuthenticated, DisclaimerAccepted]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     @property

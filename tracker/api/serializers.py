@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from tracker.domain.channels import CHANNELS
+from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.risk_factors import RISK_FACTORS
 from tracker.models import Profile, User
 from tracker.models.accounts import normalize_email_address, validate_timezone
@@ -69,6 +70,10 @@ class MeSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Send true to record that the medical disclaimer was accepted (now)."),
     )
+    disclaimer_required = serializers.SerializerMethodField(
+        help_text=_("True until the disclaimer is accepted; logging is refused until then.")
+    )
+    disclaimer = serializers.SerializerMethodField()
 
     class Meta:
         model = Profile
@@ -79,8 +84,16 @@ class MeSerializer(serializers.ModelSerializer):
             *EDITABLE_PROFILE_FIELDS,
             "disclaimer_accepted_at",
             "disclaimer_accepted",
+            "disclaimer_required",
+            "disclaimer",
         ]
         read_only_fields = ["disclaimer_accepted_at"]
+
+    def get_disclaimer_required(self, profile: Profile) -> bool:
+        return profile.disclaimer_accepted_at is None
+
+    def get_disclaimer(self, profile: Profile) -> str:
+        return str(DISCLAIMER)
 
     def validate_birth_date(self, value: date | None) -> date | None:
         if value is None:

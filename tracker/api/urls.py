@@ -1,6 +1,8 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from tracker.api.content import ArticleViewSet
+from tracker.api.safety import AlertViewSet, ScreeningView
 from tracker.api.views.auth import LogoutView, RegisterView, TokenObtainView, TokenRefreshRotateView
 from tracker.api.views.foods import FoodViewSet
 from tracker.api.views.me import MeView
@@ -16,6 +18,8 @@ from tracker.api.views.records import (
 )
 
 router = SimpleRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("alerts", AlertViewSet, basename="alert")
 router.register("foods", FoodViewSet, basename="food")
 router.register("food-intakes", FoodIntakeViewSet, basename="food-intake")
 router.register("supplements", SupplementViewSet, basename="supplement")
@@ -32,5 +36,6 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     path("meta/", MetaView.as_view(), name="meta"),
+    path("screening/", ScreeningView.as_view(), name="screening"),
     path("", include(router.urls)),
 ]

@@ -11,6 +11,8 @@ class SymptomEntry(OwnedModel):
     severity = models.PositiveSmallIntegerField()
     recorded_at = models.DateTimeField()
     note = models.TextField(blank=True, max_length=1000)
+    # Red-flag tags (tracker.domain.safety.RED_FLAG_TAGS) the person ticked for this entry.
+    red_flags = models.JSONField(default=list, blank=True)
 
     occurred_field = "recorded_at"
 

@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api.foods import CustomFoodSerializer, FoodListSerializer, FoodSerializer
+from tracker.api.permissions import DisclaimerAccepted
 from tracker.api.resources import client_sent_id, replayed_row
 from tracker.models import Food, User
 from tracker.queries.foods import search_foods
@@ -26,6 +28,7 @@ class FoodViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = FoodSerializer
     pagination_class = None
+    permission_classes = [IsAuthenticated, DisclaimerAccepted]
 
     @property
     def user(self) -> User:

@@ -135,16 +135,24 @@ class InjectionViewSet(OwnedViewSet):
 
 
 class SymptomEntryViewSet(OwnedViewSet):
-    """The symptom diary: a symptom from the fixed vocabulary and its severity 0–10."""
+    """The symptom diary: a symptom from the fixed vocabulary, its severity 0–10 and any
+    warning signs. Red flags raise an alert telling the person to seek medical advice
+    promptly or urgently (never a diagnosis)."""
 
     model = SymptomEntry
     serializer_class = SymptomEntrySerializer
 
+    def owned_rows(self) -> QuerySet:
+        # The entries' alerts in one more query for the whole page.
+        return super().owned_rows().prefetch_related("alerts")
+
     def create_object(self, data: dict[str, Any]) -> SymptomEntry:
-        return diary.record_symptom(user=self.user, client_id=_client_id(data), **data)
+        entry = diary.record_symptom(user=self.user, client_id=_client_id(data), **data)
+        return self.owned_rows().get(pk=entry.pk)
 
     def update_object(self, instance: SymptomEntry, data: dict[str, Any]) -> SymptomEntry:
-        return apply_changes(record=instance, changes=data)  # type: ignore[return-value]
+        diary.update_symptom(entry=instance, changes=data)
+        return self.owned_rows().get(pk=instance.pk)
 
 
 class LabResultViewSet(OwnedViewSet):

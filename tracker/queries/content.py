@@ -1,0 +1,74 @@
+"""Which articles to suggest to a person: chosen from their profile and recent diary."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from tracker.domain.ages import age_in_years
+from tracker.domain.risk_factors import ABSORPTION_IMPAIRING
+from tracker.models import Article, InjectionPlan, LabResult, SymptomEntry
+from tracker.models.accounts import Profile
+
+RISK_MEDICINES = frozenset(
+    {
+        "metformin",
+        "proton_pump_inhibitor",
+        "h2_receptor_antagonist",
+        "colchicine",
+        "topiramate",
+        "pregabalin",
+        "phenobarbital",
+        "primidone",
+        "nitrous_oxide",
+    }
+)
+NERVE_SYMPTOMS = frozenset({"pins_and_needles", "numbness", "balance_problems", "muscle_weakness"})
+RECENT_DAYS = 30
+OLDER_ADULT_FROM = 65  # NHS prevalence figures start at 65 (DOMAIN.md §5)
+
+
+def audiences_for(user: Any) -> set[str]:
+    """The audience tags that describe this person (see tracker.services.content.AUDIENCES)."""
+    profile: Profile = user.profile
+    audiences = set()
+    if profile.diet_type in {"vegan", "vegetarian"}:
+        audiences.add("vegan")
+    age = age_in_years(profile.birth_date, timezone.localdate())
+    if age is not None and age >= OLDER_ADULT_FROM:
+        audiences.add("older_adult")
+    factors = set(profile.risk_factors)
+    if factors & RISK_MEDICINES:
+        audiences.add("risk_medicines")
+    if factors & ABSORPTION_IMPAIRING or factors & {"bariatric_surgery", "crohns_or_ileal_disease"}:
+        audiences.add("absorption")
+    if InjectionPlan.objects.for_user(user).alive().exists():
+        audiences.add("injections")
+    if LabResult.objects.for_user(user).alive().exists():
+        audiences.add("labs")
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    recent = set(
+        SymptomEntry.objects.for_user(user)
+        .alive()
+        .filter(recorded_at__gte=since, severity__gt=0)
+        .values_list("symptom", flat=True)
+    )
+    if recent & NERVE_SYMPTOMS:
+        audiences.add("nerve_symptoms")
+    if "back_pain" in recent:
+        audiences.add("back_pain")
+    return audiences
+
+
+def suggested_articles(user: Any, limit: int = 3) -> list[tuple[Article, list[str]]]:
+    """The published articles that match most of the person's audiences, with the matches
+    (the reason each is suggested). General articles fill up when nothing specific matches."""
+    audiences = audiences_for(user)
+    scored = []
+    for article in Article.objects.filter(published=True):
+        matches = sorted(audiences & set(article.audiences))
+        general = "everyone" in article.audiences
+        if matches or general:
+            scored.append((-len(matches), not general, article.title, article, matches))
+    scored.sort(key=lambda item: item[:3])
+    return [(article, matches) for *_, article, matches in scored[:limit]]
