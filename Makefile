@@ -17,7 +17,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(BIN)/.installed
+# axe-core for the accessibility tests (browser-side; nothing is served). Skipped, with a
+# note, where npm is missing: those tests then say why they skip.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "note: npm not found; the accessibility tests will be skipped"; fi
+
+setup: $(BIN)/.installed node_modules/.installed
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_foods --if-empty
@@ -65,4 +71,4 @@ lock:
 	  echo "-r requirements.txt"; grep -vxFf var/lock-runtime.txt var/lock-dev.txt; } > requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tracker.web.health import healthz
 from tracker.web.learn import learn_article, learn_index
+from tracker.web.screening import screening_page
 from tracker.web.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("learn/", learn_index, name="learn"),
+    path("screening/", screening_page, name="screening"),
     path("learn/<slug:slug>/", learn_article, name="learn-article"),
     re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -116,3 +116,19 @@ def test_logging_waits_for_the_disclaimer_but_reading_does_not():
 
     client.patch("/api/v1/me/", {"disclaimer_accepted": True})
     assert log(client, symptom="tiredness", severity=2).status_code == 201
+
+
+def test_the_screening_page_shows_sourced_reasons_to_a_signed_in_person(client):
+    person = make_user(risk_factors=["proton_pump_inhibitor"])
+    SymptomEntry.objects.create(
+        owner=person, symptom="pins_and_needles", severity=3, recorded_at=timezone.now()
+    )
+    assert client.get("/screening/").status_code == 302  # sign-in first
+
+    client.force_login(person)
+    html = client.get("/screening/").content.decode()
+
+    assert "reasons to talk to your doctor" in html
+    assert "https://jamanetwork.com/journals/jama/fullarticle/1788456" in html
+    assert "Pins and needles" in html
+    assert "does not diagnose" in html

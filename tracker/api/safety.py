@@ -1,4 +1,3 @@
-from datetime import timedelta
 from typing import Any, cast
 
 from django.utils import timezone
@@ -13,11 +12,9 @@ from tracker.domain.ages import age_in_years
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.safety import MESSAGES, RULE_LABELS, SOURCE
 from tracker.domain.screening import screen
-from tracker.models import Alert, SymptomEntry, User
+from tracker.models import Alert, User
+from tracker.queries.screening import recent_symptoms
 from tracker.services.safety import acknowledge_alert
-
-# Symptoms within this many days count as "recent" for screening.
-SCREENING_SYMPTOM_DAYS = 90
 
 
 class SourceSerializer(serializers.Serializer):
@@ -101,19 +98,11 @@ class ScreeningView(APIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = cast(User, request.user)
         profile = user.profile
-        now = timezone.now()
-        recent = (
-            SymptomEntry.objects.for_user(user)
-            .alive()
-            .filter(recorded_at__gte=now - timedelta(days=SCREENING_SYMPTOM_DAYS), severity__gt=0)
-            .values_list("symptom", flat=True)
-            .distinct()
-        )
         result = screen(
             risk_factors=profile.risk_factors,
             diet_type=profile.diet_type,
             age_years=age_in_years(profile.birth_date, timezone.localdate()),
-            symptoms=set(recent),
+            symptoms=recent_symptoms(user, now=timezone.now()),
         )
         body = {
             "talk_to_clinician": result.talk_to_clinician,
