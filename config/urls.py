@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tracker.web.disclaimer import disclaimer_page
 from tracker.web.health import healthz
 from tracker.web.learn import learn_article, learn_index
 from tracker.web.screening import screening_page
@@ -12,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("learn/", learn_index, name="learn"),
     path("screening/", screening_page, name="screening"),
+    path("disclaimer/", disclaimer_page, name="disclaimer"),
     path("learn/<slug:slug>/", learn_article, name="learn-article"),
     re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

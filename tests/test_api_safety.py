@@ -132,3 +132,21 @@ def test_the_screening_page_shows_sourced_reasons_to_a_signed_in_person(client):
     assert "https://jamanetwork.com/journals/jama/fullarticle/1788456" in html
     assert "Pins and needles" in html
     assert "does not diagnose" in html
+
+
+def test_the_web_disclaimer_page_records_acceptance_once_and_returns_safely(client):
+    person = make_user(disclaimer_accepted_at=None)
+    client.force_login(person)
+
+    page = client.get("/disclaimer/?next=/screening/")
+    assert b"does not diagnose" in page.content and b"csrfmiddlewaretoken" in page.content
+    accepted = client.post("/disclaimer/", {"next": "/screening/"})
+    assert accepted.status_code == 302 and accepted["Location"] == "/screening/"
+    person.profile.refresh_from_db()
+    first = person.profile.disclaimer_accepted_at
+    assert first is not None
+
+    offsite = client.post("/disclaimer/", {"next": "https://evil.example/"})
+    assert offsite["Location"] == "/learn/"
+    person.profile.refresh_from_db()
+    assert person.profile.disclaimer_accepted_at == first
