@@ -22,8 +22,8 @@ def test_a_severity_8_numbness_entry_raises_a_recorded_seek_advice_alert(auth_cl
 
     assert response.status_code == 201, response.json()
     (alert,) = response.json()["alerts"]
-    assert alert["level"] == "prompt"
-    assert alert["message"].startswith("Please seek medical advice promptly")
+    assert alert["level"] == "urgent"
+    assert alert["message"].startswith("Please seek medical advice urgently")
     assert alert["source"]["url"] == "https://www.nice.org.uk/guidance/ng239"
     assert Alert.objects.filter(owner=user, rule="severe_nerve_symptom").count() == 1
     listed = auth_client.get("/api/v1/alerts/").json()["results"]
@@ -40,7 +40,25 @@ def test_a_rise_over_14_days_alerts(auth_client):
     earlier = (timezone.now() - timedelta(days=10)).isoformat()
     assert log(auth_client, severity=2, recorded_at=earlier).json()["alerts"] == []
     rules = [a["rule"] for a in log(auth_client, severity=5).json()["alerts"]]
-    assert rules == ["rising_nerve_symptom"]
+    assert rules == ["rising_symptom"]
+
+
+def test_a_backfilled_lower_score_makes_a_later_entry_a_rise(auth_client, user):
+    later = log(auth_client, severity=6).json()  # below the severe threshold
+    assert later["alerts"] == []
+    backfilled = (timezone.now() - timedelta(days=5)).isoformat()
+
+    log(auth_client, severity=2, recorded_at=backfilled)
+
+    alert = Alert.objects.get(owner=user)
+    assert (str(alert.symptom_entry_id), alert.rule) == (later["id"], "rising_symptom")
+
+
+def test_deleting_an_entry_retires_its_alerts(auth_client):
+    entry = log(auth_client).json()
+    assert auth_client.delete(f"{ENTRIES}{entry['id']}/").status_code == 204
+    assert auth_client.get("/api/v1/alerts/").json()["results"] == []
+    assert Alert.objects.get().deleted_at is not None  # kept, not destroyed
 
 
 def test_an_ordinary_entry_raises_nothing(auth_client):
@@ -115,7 +133,16 @@ def test_logging_waits_for_the_disclaimer_but_reading_does_not():
     assert not SymptomEntry.objects.exists()
 
     client.patch("/api/v1/me/", {"disclaimer_accepted": True})
-    assert log(client, symptom="tiredness", severity=2).status_code == 201
+    created = log(client, symptom="tiredness", severity=2)
+    assert created.status_code == 201
+
+
+def test_deleting_ones_own_data_never_waits_for_the_disclaimer():
+    person = make_user(disclaimer_accepted_at=None)
+    entry = SymptomEntry.objects.create(
+        owner=person, symptom="tiredness", severity=1, recorded_at=timezone.now()
+    )
+    assert client_for(person).delete(f"{ENTRIES}{entry.id}/").status_code == 204
 
 
 def test_the_screening_page_shows_sourced_reasons_to_a_signed_in_person(client):

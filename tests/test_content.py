@@ -48,6 +48,49 @@ def test_markdown_is_rendered_and_sanitised():
     assert "<strong>b</strong>" in html
 
 
+def test_images_are_stripped_so_no_outside_host_sees_who_reads_what():
+    assert "<img" not in render_markdown("![x](https://tracker.example/pixel.png)")
+
+
+def test_admin_refuses_a_javascript_source_link(admin_client):
+    response = admin_client.post(
+        "/admin/tracker/article/add/",
+        {
+            "slug": "evil",
+            "title": "Evil",
+            "summary": "x",
+            "body_markdown": "text",
+            "audiences": "[]",
+            "tags": "[]",
+            "references": '[{"title": "click", "url": "javascript:alert(document.cookie)"}]',
+            "reviewed_at": "2026-11-22",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert not Article.objects.filter(slug="evil").exists()
+    malformed = admin_client.post(
+        "/admin/tracker/article/add/",
+        {"slug": "odd", "title": "Odd", "summary": "x", "body_markdown": "t", "audiences": "[]",
+         "tags": "[]", "references": '["https://example.org"]', "reviewed_at": "2026-11-22"},
+    )  # fmt: skip
+    assert malformed.status_code == 200
+    assert not Article.objects.filter(slug="odd").exists()
+
+
+def test_admin_edits_are_rendered_and_sanitised(admin_client):
+    response = admin_client.post(
+        "/admin/tracker/article/add/",
+        {"slug": "edited", "title": "Edited", "summary": "x",
+         "body_markdown": "**Hi** <script>x()</script>", "audiences": '["everyone"]',
+         "tags": "[]", "references": '[{"title": "NICE", "url": "https://www.nice.org.uk/"}]',
+         "reviewed_at": "2026-11-22", "published": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = Article.objects.get(slug="edited").body_html
+    assert "<strong>Hi</strong>" in html and "<script>" not in html
+
+
 def test_loading_is_idempotent_and_unpublishes_removed_files(tmp_path):
     write(tmp_path, "first")
     second = write(tmp_path, "second")
@@ -73,6 +116,7 @@ def test_loading_is_idempotent_and_unpublishes_removed_files(tmp_path):
         (lambda t: t.replace("audiences: [everyone]", "audiences: [aliens]"), "audiences"),
         (lambda t: t.replace("slug: test-article", "slug: other"), "slug"),
         (lambda t: t.replace("reviewed: 2026-11-22\n", ""), "reviewed"),
+        (lambda t: t.replace("ng239\"", "ng239\"\n  - \"https://bare.example\""), "reference"),
     ],
 )  # fmt: skip
 def test_an_article_breaking_the_rules_is_refused(tmp_path, mutation, problem):

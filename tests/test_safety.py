@@ -24,8 +24,9 @@ def rules(**kwargs):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("symptom", ["pins_and_needles", "numbness", "balance_problems",
                                      "muscle_weakness"])  # fmt: skip
-def test_severe_nerve_symptoms_ask_for_prompt_advice(symptom):
-    assert rules(symptom=symptom, severity=SEVERE_FROM) == [("severe_nerve_symptom", PROMPT)]
+def test_severe_nerve_symptoms_ask_for_urgent_advice(symptom):
+    # DOMAIN §6: red flags show "seek urgent medical advice".
+    assert rules(symptom=symptom, severity=SEVERE_FROM) == [("severe_nerve_symptom", URGENT)]
     assert rules(symptom=symptom, severity=SEVERE_FROM - 1) == []
 
 
@@ -36,8 +37,19 @@ def test_severity_alone_never_alerts_for_other_symptoms():
 
 def test_a_rise_of_three_points_within_14_days_alerts():
     earlier = [(AT - timedelta(days=13), 2), (AT - timedelta(days=3), 4)]
-    assert rules(severity=2 + RISE_POINTS, earlier=earlier) == [("rising_nerve_symptom", PROMPT)]
+    assert rules(severity=2 + RISE_POINTS, earlier=earlier) == [("rising_symptom", URGENT)]
     assert rules(severity=2 + RISE_POINTS - 1, earlier=earlier) == []
+
+
+@pytest.mark.parametrize("symptom", ["memory_concentration", "vision_problems", "walking_changes"])
+def test_the_rise_rule_covers_vision_memory_and_walking(symptom):
+    earlier = [(AT - timedelta(days=3), 1)]
+    assert rules(symptom=symptom, severity=9, earlier=earlier) == [("rising_symptom", URGENT)]
+
+
+@pytest.mark.parametrize("symptom", ["tiredness", "low_mood", "back_pain"])
+def test_other_symptoms_rising_wait_for_the_next_appointment(symptom):
+    assert rules(symptom=symptom, severity=9, earlier=[(AT - timedelta(days=3), 1)]) == []
 
 
 def test_older_entries_do_not_count_toward_the_rise():

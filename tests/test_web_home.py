@@ -6,3 +6,30 @@ def test_home_explains_the_product_and_carries_the_disclaimer(client):
     assert "does not diagnose" in html
     assert "healthcare professional" in html
     assert 'href="/api/docs/"' in html
+
+
+def test_a_person_signs_in_on_the_web_and_reaches_their_pages(client, db):
+    from tests.factories import PASSWORD, make_user
+
+    make_user(email="walter@example.org")
+    assert client.get("/screening/")["Location"].startswith("/accounts/login/")
+
+    response = client.post(
+        "/accounts/login/?next=/screening/",
+        {"username": "Walter@example.org", "password": PASSWORD, "next": "/screening/"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/screening/"
+    assert client.get("/screening/").status_code == 200
+
+
+def test_the_web_sign_in_locks_out_after_repeated_failures(client, db, settings):
+    from tests.factories import PASSWORD, make_user
+
+    make_user(email="walter@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "walter@example.org", "password": "nope"})
+    locked = client.post(
+        "/accounts/login/", {"username": "walter@example.org", "password": PASSWORD}
+    )
+    assert locked.status_code == 429

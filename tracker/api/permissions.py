@@ -8,7 +8,7 @@ from rest_framework.request import Request
 
 class DisclaimerAccepted(BasePermission):
     """Logging starts only after the person has accepted the medical disclaimer once
-    (the first-use gate); reading stays open so a client can show what is already there."""
+    (the first-use gate); reading and deleting stay open."""
 
     message = _(
         "Please read and accept the medical disclaimer first "
@@ -17,7 +17,8 @@ class DisclaimerAccepted(BasePermission):
     code = "disclaimer_required"
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in SAFE_METHODS:
+        # Reading, and deleting one's own data, never wait for the disclaimer.
+        if request.method in SAFE_METHODS or request.method == "DELETE":
             return True
         profile = getattr(request.user, "profile", None)
         if profile is not None and profile.disclaimer_accepted_at is not None:

@@ -22,8 +22,9 @@ PROMPT = "prompt"  # seek medical advice promptly
 URGENT = "urgent"  # seek medical advice urgently
 
 # Tags a person can add to a diary entry, one per red flag that a severity alone cannot show
-# (DOMAIN §6 items 2–7). Items 2–6 describe emergencies: urgent. Item 7 (worse despite
-# treatment) asks for prompt advice.
+# (DOMAIN §6 items 2–7). DOMAIN's rule shows "seek urgent medical advice" for items 2–6; item 7
+# (new or worse despite treatment) is on the list but outside that rule, so it asks for prompt
+# advice.
 RED_FLAG_TAGS: dict[str, tuple[str | Promise, str]] = {
     "bladder_bowel_with_limb_symptoms": (
         _("Problems controlling bladder or bowel, together with arm or leg symptoms"),
@@ -39,16 +40,21 @@ RED_FLAG_TAGS: dict[str, tuple[str | Promise, str]] = {
     "worse_despite_treatment": (_("New or worse symptoms despite treatment"), PROMPT),
 }
 
-# Item 1 (rapidly worsening numbness/tingling, new weakness, unsteadiness) as numbers:
+# Item 1 (rapidly worsening numbness/tingling, new weakness, unsteadiness) as numbers; DOMAIN's
+# rule shows the urgent message for these.
 NERVE_SYMPTOMS = frozenset({"pins_and_needles", "numbness", "balance_problems", "muscle_weakness"})
 SEVERE_FROM = 7  # "severe" on the 0–10 NRS starts at 7 (DOMAIN §6)
+# The rise rule covers the neurological diary symptoms: item 1's, plus walking (item 1's
+# falls), vision (item 3) and memory (item 4). Tiredness, mood, mouth or back pain rising is
+# for the next appointment, not an urgent message.
+RISING_SYMPTOMS = NERVE_SYMPTOMS | {"walking_changes", "vision_problems", "memory_concentration"}
 RISE_POINTS = 3  # a rise of at least 3 points…
 RISE_WINDOW = timedelta(days=14)  # …within 14 days; a 2-point change is already meaningful
 
 RULE_LABELS: dict[str, str | Promise] = {
     **{code: label for code, (label, _level) in RED_FLAG_TAGS.items()},
     "severe_nerve_symptom": _("Severe numbness, tingling, unsteadiness or weakness"),
-    "rising_nerve_symptom": _("Numbness, tingling, unsteadiness or weakness getting worse"),
+    "rising_symptom": _("A nerve, walking, vision or memory symptom getting worse quickly"),
 }
 
 MESSAGES: dict[str, str | Promise] = {
@@ -84,10 +90,10 @@ def assess_entry(
     """Red flags raised by one diary entry. ``earlier`` holds (recorded_at, severity) of the
     same person's entries for the same symptom, for the 14-day rise rule."""
     findings = [Finding(rule=tag, level=RED_FLAG_TAGS[tag][1]) for tag in tags]
-    if symptom in NERVE_SYMPTOMS:
-        if severity >= SEVERE_FROM:
-            findings.append(Finding(rule="severe_nerve_symptom", level=PROMPT))
+    if symptom in NERVE_SYMPTOMS and severity >= SEVERE_FROM:
+        findings.append(Finding(rule="severe_nerve_symptom", level=URGENT))
+    if symptom in RISING_SYMPTOMS:
         window = [level for at, level in earlier if recorded_at - RISE_WINDOW <= at < recorded_at]
         if window and severity - min(window) >= RISE_POINTS:
-            findings.append(Finding(rule="rising_nerve_symptom", level=PROMPT))
+            findings.append(Finding(rule="rising_symptom", level=URGENT))
     return findings

@@ -10,9 +10,11 @@ import markdown  # type: ignore[import-untyped]
 import nh3
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from tracker.models import Article
+from tracker.models.content import RESERVED_SLUGS, validate_references
 
 ARTICLES_DIR = Path(settings.BASE_DIR) / "content" / "articles"
 AUDIENCES = frozenset(
@@ -42,6 +44,8 @@ def render_markdown(text: str) -> str:
     html = markdown.markdown(text, extensions=["tables", "sane_lists"])
     return nh3.clean(
         html,
+        # No images: an outside image on a health page tells its host who reads what.
+        tags=nh3.ALLOWED_TAGS - {"img"},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
@@ -65,12 +69,12 @@ def parse_article(path: Path) -> dict[str, Any]:
     unknown = set(meta.get("audiences") or []) - AUDIENCES
     if unknown:
         problems.append(f"unknown audiences {sorted(unknown)}")
-    for reference in meta.get("references") or []:
-        url = str(reference.get("url", "")) if isinstance(reference, dict) else ""
-        if not (url.startswith("https://") or url.startswith("http://")) or not reference.get(
-            "title"
-        ):
-            problems.append(f"reference without a title and an http(s) URL: {reference!r}")
+    try:
+        validate_references(meta.get("references"))
+    except DjangoValidationError as exc:
+        problems.append(f"reference without a title and an http(s) URL: {exc.messages[0]}")
+    if meta.get("slug") in RESERVED_SLUGS:
+        problems.append("this slug is reserved")
     last_paragraph = body.strip().split("\n\n")[-1].strip()
     if not last_paragraph.startswith(CLOSING_LINE):
         problems.append(f"the last paragraph must start with {CLOSING_LINE}")
@@ -137,7 +141,10 @@ def load_articles(directory: Path = ARTICLES_DIR) -> LoadResult:
 
 
 def save_edited_article(article: Article) -> Article:
-    """A staff edit: re-render the body so the stored HTML always matches the Markdown."""
+    """A staff edit: validate (sources), then re-render so the HTML matches the Markdown."""
+    article.full_clean(exclude=["body_html"])
+    if article.slug in RESERVED_SLUGS:
+        raise DjangoValidationError({"slug": ["This slug is reserved."]})
     article.body_html = render_markdown(article.body_markdown)
     with transaction.atomic():
         article.save()

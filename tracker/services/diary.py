@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -5,6 +6,7 @@ from django.db import transaction
 
 from tracker.domain.safety import RISE_WINDOW, assess_entry
 from tracker.models import Alert, SymptomEntry, User
+from tracker.services.records import soft_delete
 
 
 def record_symptom(*, user: User, client_id: UUID | None = None, **fields: Any) -> SymptomEntry:
@@ -25,34 +27,45 @@ def update_symptom(*, entry: SymptomEntry, changes: dict[str, Any]) -> SymptomEn
 
 
 def record_alerts(*, entry: SymptomEntry) -> list[Alert]:
-    """Apply the red-flag rules to an entry and record each alert once (an edit that raises
-    the same flag again does not duplicate it; alerts already shown are never withdrawn)."""
-    earlier = (
+    """Apply the red-flag rules to an entry, and to the same symptom's entries in the 14 days
+    after it: a backfilled or lowered earlier score can make a later one a rise. Each alert is
+    recorded once; alerts already shown are never withdrawn by an edit."""
+    same_symptom = (
         SymptomEntry.objects.for_user(entry.owner)
         .alive()
         .filter(
             symptom=entry.symptom,
             recorded_at__gte=entry.recorded_at - RISE_WINDOW,
-            recorded_at__lt=entry.recorded_at,
+            recorded_at__lte=entry.recorded_at + RISE_WINDOW,
         )
         .exclude(pk=entry.pk)
-        .values_list("recorded_at", "severity")
     )
-    findings = assess_entry(
-        symptom=entry.symptom,
-        severity=entry.severity,
-        tags=entry.red_flags,
-        recorded_at=entry.recorded_at,
-        earlier=list(earlier),
-    )
+    neighbours = [*same_symptom, entry]
     alerts = []
-    for finding in findings:
-        alert, _ = Alert.objects.get_or_create(
-            owner=entry.owner,
-            symptom_entry=entry,
-            rule=finding.rule,
-            deleted_at=None,
-            defaults={"level": finding.level},
+    for subject in [entry] + [n for n in neighbours if n.recorded_at > entry.recorded_at]:
+        findings = assess_entry(
+            symptom=subject.symptom,
+            severity=subject.severity,
+            tags=subject.red_flags if subject is entry else [],
+            recorded_at=subject.recorded_at,
+            earlier=[(n.recorded_at, n.severity) for n in neighbours if n is not subject],
         )
-        alerts.append(alert)
+        for finding in findings:
+            alert, _ = Alert.objects.get_or_create(
+                owner=entry.owner,
+                symptom_entry=subject,
+                rule=finding.rule,
+                deleted_at=None,
+                defaults={"level": finding.level},
+            )
+            alerts.append(alert)
     return alerts
+
+
+def delete_symptom(*, entry: SymptomEntry, now: datetime) -> None:
+    """A deleted diary entry takes its alerts with it (both soft-deleted, both kept)."""
+    with transaction.atomic():
+        Alert.objects.filter(symptom_entry=entry, deleted_at__isnull=True).update(
+            deleted_at=now, updated_at=now
+        )
+        soft_delete(record=entry, now=now)

@@ -154,6 +154,9 @@ class SymptomEntryViewSet(OwnedViewSet):
         diary.update_symptom(entry=instance, changes=data)
         return self.owned_rows().get(pk=instance.pk)
 
+    def perform_destroy(self, instance: SymptomEntry) -> None:  # type: ignore[override]
+        diary.delete_symptom(entry=instance, now=timezone.now())
+
 
 class LabResultViewSet(OwnedViewSet):
     """Lab results as reported, with the value converted to the test's canonical unit."""
