@@ -156,7 +156,7 @@ def test_the_screening_page_shows_sourced_reasons_to_a_signed_in_person(client):
     html = client.get("/screening/").content.decode()
 
     assert "reasons to talk to your doctor" in html
-    assert "https://jamanetwork.com/journals/jama/fullarticle/1788456" in html
+    assert "https://doi.org/10.1001/jama.2013.280490" in html
     assert "Pins and needles" in html
     assert "does not diagnose" in html
 

@@ -70,3 +70,10 @@ def test_staff_admin_user_pages_render(admin_client):
     user = make_user()
     assert admin_client.get("/admin/tracker/user/").status_code == 200
     assert admin_client.get(f"/admin/tracker/user/{user.pk}/change/").status_code == 200
+
+
+def test_today_is_the_persons_calendar_date():
+    from datetime import UTC, date, datetime
+
+    person = make_user(timezone="Pacific/Kiritimati")  # UTC+14
+    assert person.profile.today(datetime(2026, 11, 22, 11, 0, tzinfo=UTC)) == date(2026, 11, 23)

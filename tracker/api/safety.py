@@ -101,7 +101,7 @@ class ScreeningView(APIView):
         result = screen(
             risk_factors=profile.risk_factors,
             diet_type=profile.diet_type,
-            age_years=age_in_years(profile.birth_date, timezone.localdate()),
+            age_years=age_in_years(profile.birth_date, profile.today(timezone.now())),
             symptoms=recent_symptoms(user, now=timezone.now()),
         )
         body = {

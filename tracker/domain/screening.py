@@ -21,7 +21,7 @@ MHRA_METFORMIN = (
 )
 LAM_2013 = (
     "Lam et al., JAMA 2013;310:2435 — acid suppressants and B12 deficiency",
-    "https://jamanetwork.com/journals/jama/fullarticle/1788456",
+    "https://doi.org/10.1001/jama.2013.280490",
 )
 NHS_AGE = (
     "NHS: vitamin B12 or folate deficiency anaemia",

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0005_content_and_safety'),
+        ("tracker", "0005_content_and_safety"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='references',
-            field=models.JSONField(default=list, validators=[tracker.models.content.validate_references]),
+            model_name="article",
+            name="references",
+            field=models.JSONField(
+                default=list, validators=[tracker.models.content.validate_references]
+            ),
         ),
     ]

@@ -1,6 +1,7 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -181,6 +182,10 @@ class Profile(TimestampedModel):
     def effective_timezone(self) -> str:
         """The zone reminders and "today" use: the pinned home zone wins over the device's."""
         return self.home_timezone or self.timezone
+
+    def today(self, now: datetime) -> date:
+        """The person's calendar date at this instant (DESIGN invariant 5)."""
+        return now.astimezone(ZoneInfo(self.effective_timezone)).date()
 
     def accept_disclaimer(self, now: datetime) -> None:
         if self.disclaimer_accepted_at is None:

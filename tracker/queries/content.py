@@ -34,7 +34,7 @@ def audiences_for(user: Any) -> set[str]:
     audiences = set()
     if profile.diet_type in {"vegan", "vegetarian"}:
         audiences.add("vegan")
-    age = age_in_years(profile.birth_date, timezone.localdate())
+    age = age_in_years(profile.birth_date, profile.today(timezone.now()))
     if age is not None and age >= OLDER_ADULT_FROM:
         audiences.add("older_adult")
     factors = set(profile.risk_factors)

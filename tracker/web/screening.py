@@ -19,7 +19,7 @@ def screening_page(request: HttpRequest) -> HttpResponse:
     result = screen(
         risk_factors=profile.risk_factors,
         diet_type=profile.diet_type,
-        age_years=age_in_years(profile.birth_date, timezone.localdate()),
+        age_years=age_in_years(profile.birth_date, profile.today(timezone.now())),
         symptoms=recent_symptoms(user, now=timezone.now()),
     )
     return render(request, "screening.html", {"result": result, "disclaimer": DISCLAIMER})
