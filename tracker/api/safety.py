@@ -8,12 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.domain.ages import age_in_years
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.safety import MESSAGES, RULE_LABELS, SOURCE
-from tracker.domain.screening import screen
 from tracker.models import Alert, User
-from tracker.queries.screening import recent_symptoms
+from tracker.queries.screening import screening_for
 from tracker.services.safety import acknowledge_alert
 
 
@@ -96,14 +94,7 @@ class ScreeningView(APIView):
 
     @extend_schema(responses=ScreeningSerializer)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = cast(User, request.user)
-        profile = user.profile
-        result = screen(
-            risk_factors=profile.risk_factors,
-            diet_type=profile.diet_type,
-            age_years=age_in_years(profile.birth_date, profile.today(timezone.now())),
-            symptoms=recent_symptoms(user, now=timezone.now()),
-        )
+        result = screening_for(cast(User, request.user), now=timezone.now())
         body = {
             "talk_to_clinician": result.talk_to_clinician,
             "message": result.message,
