@@ -177,3 +177,26 @@ def test_the_web_disclaimer_page_records_acceptance_once_and_returns_safely(clie
     assert offsite["Location"] == "/learn/"
     person.profile.refresh_from_db()
     assert person.profile.disclaimer_accepted_at == first
+
+
+def test_alerts_sync_acknowledgements_and_retirements(auth_client):
+    first = log(auth_client).json()
+    second = log(auth_client, symptom="balance_problems").json()
+    mark = timezone.now().isoformat()
+    auth_client.post(f"/api/v1/alerts/{first['alerts'][0]['id']}/acknowledge/")
+    auth_client.delete(f"{ENTRIES}{second['id']}/")
+
+    synced = auth_client.get("/api/v1/alerts/", {"updated_since": mark}).json()["results"]
+
+    changes = {a["id"]: a for a in synced}
+    assert set(changes) == {first["alerts"][0]["id"], second["alerts"][0]["id"]}
+    assert changes[first["alerts"][0]["id"]]["acknowledged_at"] is not None
+    assert changes[second["alerts"][0]["id"]]["deleted_at"] is not None
+
+
+def test_the_schema_documents_the_disclaimer_gate_and_replays(client):
+    schema = client.get("/api/schema/?format=json").json()
+    create = schema["paths"]["/api/v1/food-intakes/"]["post"]["responses"]
+    update = schema["paths"]["/api/v1/food-intakes/{id}/"]["patch"]["responses"]
+    assert {"200", "201", "403"} <= set(create)
+    assert "403" in update

@@ -121,19 +121,14 @@ TIME_FILTER_PARAMETERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=TIME_FILTER_PARAMETERS))
-class OwnedViewSet(
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
+class OwnedReadOnlyViewSet(
+    mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
+    """Reads of a person's own rows: scoping, local-date filters, sync, ordering."""
+
     model: type[OwnedModel]
     select_related: tuple[str, ...] = ()
     schema = OwnedResourceSchema()
-    permission_classes = [IsAuthenticated, DisclaimerAccepted]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     @property
     def user(self) -> User:
@@ -192,6 +187,18 @@ class OwnedViewSet(
         if self.action == "list" and self.request.query_params.get("updated_since"):
             return ("updated_at",)
         return (f"-{self.model.occurred_field}",)
+
+
+class OwnedViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OwnedReadOnlyViewSet,
+):
+    """A person's own records, written from their devices (see the module docstring)."""
+
+    permission_classes = [IsAuthenticated, DisclaimerAccepted]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     # --- writes ---
 

@@ -2,12 +2,13 @@ from typing import Any, cast
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.api.resources import OwnedReadOnlyViewSet
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.safety import MESSAGES, RULE_LABELS, SOURCE
 from tracker.models import Alert, User
@@ -37,6 +38,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "source",
             "created_at",
             "acknowledged_at",
+            "deleted_at",
         ]
         read_only_fields = fields
 
@@ -51,19 +53,13 @@ class AlertSerializer(serializers.ModelSerializer):
         return {"title": SOURCE[0], "url": SOURCE[1]}
 
 
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Red-flag messages raised by diary entries, newest first. They are records of what was
-    shown; acknowledging one keeps it."""
+class AlertViewSet(OwnedReadOnlyViewSet):
+    """Red-flag messages raised by diary entries, newest first (?updated_since= for sync,
+    acknowledgements and retirements included). They are records of what was shown;
+    acknowledging one keeps it."""
 
+    model = Alert
     serializer_class = AlertSerializer
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return Alert.objects.none()
-        return Alert.objects.for_user(self.request.user).alive()
-
-    def pagination_ordering(self) -> tuple[str, ...]:
-        return ("-created_at",)
 
     @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])

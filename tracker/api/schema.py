@@ -12,11 +12,18 @@ class JWTProfileScheme(SimpleJWTScheme):
 
 
 class OwnedResourceSchema(AutoSchema):
-    """Documents the idempotent create: 201 for a new row, 200 for a replayed id."""
+    """Documents the idempotent create (201 for a new row, 200 for a replayed id) and the
+    first-use disclaimer gate on writes (403 with code disclaimer_required)."""
 
     def get_response_serializers(self) -> Any:
+        from tracker.api.serializers import DetailSerializer
+
         response = super().get_response_serializers()
-        if self.method == "POST" and getattr(self.view, "action", None) == "create":
-            if not isinstance(response, dict):
-                return {200: response, 201: response}
+        if isinstance(response, dict):
+            return response
+        action = getattr(self.view, "action", None)
+        if self.method == "POST" and action == "create":
+            return {200: response, 201: response, 403: DetailSerializer}
+        if self.method == "PATCH":
+            return {200: response, 403: DetailSerializer}
         return response
