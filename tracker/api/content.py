@@ -7,14 +7,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracker.api.safety import SourceSerializer
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.models import Article
 from tracker.queries.content import suggested_articles
-
-
-class ReferenceSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    url = serializers.URLField()
 
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
@@ -25,7 +21,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
 
 
 class ArticleSerializer(ArticleSummarySerializer):
-    references = ReferenceSerializer(many=True)
+    references = SourceSerializer(many=True)
     disclaimer = serializers.SerializerMethodField()
 
     class Meta(ArticleSummarySerializer.Meta):

@@ -357,29 +357,21 @@ class SymptomEntrySerializer(OwnedSerializer):
 # --- lab results ---
 
 
-class LabResultSerializer(OwnedSerializer):
-    value = serializers.DecimalField(
-        max_digits=14, decimal_places=4, min_value=Decimal(0), coerce_to_string=False
+def lab_number(**kwargs: Any) -> serializers.DecimalField:
+    """A lab value as the columns hold it (14 digits, 4 places), never negative."""
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=4, min_value=Decimal(0), coerce_to_string=False, **kwargs
     )
+
+
+class LabResultSerializer(OwnedSerializer):
+    value = lab_number()
     unit = serializers.CharField(
         max_length=16, help_text=f"One of the test's units: {', '.join(ALL_UNITS)}."
     )
-    reference_low = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        coerce_to_string=False,
-    )
-    reference_high = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        coerce_to_string=False,
-    )
+    # The lab's own range, in the unit entered.
+    reference_low = lab_number(required=False, allow_null=True)
+    reference_high = lab_number(required=False, allow_null=True)
     sampled_at = LoggedAtField()
     canonical_value = serializers.DecimalField(
         max_digits=16, decimal_places=4, read_only=True, coerce_to_string=False

@@ -17,6 +17,8 @@ from tracker.services.safety import acknowledge_alert
 
 
 class SourceSerializer(serializers.Serializer):
+    """A cited source: article references, alert and screening sources."""
+
     title = serializers.CharField()
     url = serializers.URLField()
 

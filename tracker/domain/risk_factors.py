@@ -46,5 +46,26 @@ ABSORPTION_IMPAIRING = frozenset(
 )
 
 
+# Medicines (and recreational nitrous oxide) on the NICE list, as one group for suggestions.
+RISK_MEDICINES = frozenset(
+    {
+        "metformin",
+        "proton_pump_inhibitor",
+        "h2_receptor_antagonist",
+        "colchicine",
+        "topiramate",
+        "pregabalin",
+        "phenobarbital",
+        "primidone",
+        "nitrous_oxide",
+    }
+)
+# Gut conditions and surgery that reduce absorption, for suggesting the absorption article.
+GUT_ABSORPTION = ABSORPTION_IMPAIRING | {"bariatric_surgery", "crohns_or_ileal_disease"}
+# NHS: about 1 in 20 aged 65–74 and 1 in 10 aged 75+ (DOMAIN.md §5), so 65 is where age starts
+# to count, in screening and in suggestions alike.
+OLDER_AGE_FROM = 65
+
+
 def unknown_risk_factors(codes: list[str]) -> list[str]:
     return [code for code in codes if code not in RISK_FACTORS]

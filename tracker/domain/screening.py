@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tracker.domain.risk_factors import RISK_FACTORS
+from tracker.domain.risk_factors import OLDER_AGE_FROM, RISK_FACTORS
 from tracker.domain.symptoms import SYMPTOMS
 
 NICE = ("NICE NG239: Vitamin B12 deficiency in over 16s", "https://www.nice.org.uk/guidance/ng239")
@@ -33,8 +33,6 @@ SOURCES_BY_FACTOR = {
     "proton_pump_inhibitor": LAM_2013,
     "h2_receptor_antagonist": LAM_2013,
 }
-# NHS: about 1 in 20 people aged 65–74 and 1 in 10 aged 75+ (DOMAIN.md §5).
-OLDER_AGE_FROM = 65
 
 HEADLINE: str | Promise = _(
     "These are reasons to talk to your doctor, nurse or pharmacist about a vitamin B12 test."

@@ -6,26 +6,12 @@ from typing import Any
 from django.utils import timezone
 
 from tracker.domain.ages import age_in_years
-from tracker.domain.risk_factors import ABSORPTION_IMPAIRING
+from tracker.domain.risk_factors import GUT_ABSORPTION, OLDER_AGE_FROM, RISK_MEDICINES
+from tracker.domain.safety import NERVE_SYMPTOMS
 from tracker.models import Article, InjectionPlan, LabResult, SymptomEntry
 from tracker.models.accounts import Profile
 
-RISK_MEDICINES = frozenset(
-    {
-        "metformin",
-        "proton_pump_inhibitor",
-        "h2_receptor_antagonist",
-        "colchicine",
-        "topiramate",
-        "pregabalin",
-        "phenobarbital",
-        "primidone",
-        "nitrous_oxide",
-    }
-)
-NERVE_SYMPTOMS = frozenset({"pins_and_needles", "numbness", "balance_problems", "muscle_weakness"})
 RECENT_DAYS = 30
-OLDER_ADULT_FROM = 65  # NHS prevalence figures start at 65 (DOMAIN.md §5)
 
 
 def audiences_for(user: Any) -> set[str]:
@@ -35,12 +21,12 @@ def audiences_for(user: Any) -> set[str]:
     if profile.diet_type in {"vegan", "vegetarian"}:
         audiences.add("vegan")
     age = age_in_years(profile.birth_date, profile.today(timezone.now()))
-    if age is not None and age >= OLDER_ADULT_FROM:
+    if age is not None and age >= OLDER_AGE_FROM:
         audiences.add("older_adult")
     factors = set(profile.risk_factors)
     if factors & RISK_MEDICINES:
         audiences.add("risk_medicines")
-    if factors & ABSORPTION_IMPAIRING or factors & {"bariatric_surgery", "crohns_or_ileal_disease"}:
+    if factors & GUT_ABSORPTION:
         audiences.add("absorption")
     if InjectionPlan.objects.for_user(user).alive().exists():
         audiences.add("injections")

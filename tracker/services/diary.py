@@ -6,13 +6,12 @@ from django.db import transaction
 
 from tracker.domain.safety import RISE_WINDOW, assess_entry
 from tracker.models import Alert, SymptomEntry, User
-from tracker.services.records import soft_delete
+from tracker.services.records import chosen_id, soft_delete
 
 
 def record_symptom(*, user: User, client_id: UUID | None = None, **fields: Any) -> SymptomEntry:
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
-        entry = SymptomEntry.objects.create(owner=user, **fields, **extra)
+        entry = SymptomEntry.objects.create(owner=user, **fields, **chosen_id(client_id))
         record_alerts(entry=entry)
     return entry
 

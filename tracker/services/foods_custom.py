@@ -6,6 +6,7 @@ from django.db import transaction
 
 from tracker.domain.food_flags import is_pseudo_b12, normalize_search_name
 from tracker.models import Food, User
+from tracker.services.records import chosen_id
 
 SEARCH_NAME_LENGTH = Food._meta.get_field("search_name").max_length
 
@@ -23,7 +24,6 @@ def add_custom_food(
     client_id: UUID | None = None,
     **_ignored: Any,
 ) -> Food:
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
         return Food.objects.create(
             owner=user,
@@ -39,5 +39,5 @@ def add_custom_food(
             source=Food.SOURCE_LABEL,
             # Normalising can lengthen a name ("ß" becomes "ss"): keep within the column.
             search_name=normalize_search_name(name)[:SEARCH_NAME_LENGTH],
-            **extra,
+            **chosen_id(client_id),
         )

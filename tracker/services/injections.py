@@ -5,6 +5,7 @@ from uuid import UUID
 from django.db import transaction
 
 from tracker.models import Injection, InjectionPlan, User
+from tracker.services.records import chosen_id
 
 MICROGRAMS_PER_MILLIGRAM = Decimal(1000)
 
@@ -16,9 +17,8 @@ def dose_in_micrograms(dose: Decimal, unit: str) -> Decimal:
 def add_injection_plan(
     *, user: User, client_id: UUID | None = None, **fields: Any
 ) -> InjectionPlan:
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
-        return InjectionPlan.objects.create(owner=user, **fields, **extra)
+        return InjectionPlan.objects.create(owner=user, **fields, **chosen_id(client_id))
 
 
 def record_injection(
@@ -26,6 +26,5 @@ def record_injection(
 ) -> Injection:
     if fields.get("dose_ug") is None and plan is not None:
         fields["dose_ug"] = plan.dose_ug  # the prescribed dose, unless the person says otherwise
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
-        return Injection.objects.create(owner=user, plan=plan, **fields, **extra)
+        return Injection.objects.create(owner=user, plan=plan, **fields, **chosen_id(client_id))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tracker.models import Food, FoodIntake, User
+from tracker.services.records import chosen_id
 
 UG = Decimal("0.001")
 
@@ -38,7 +39,6 @@ def log_food_intake(
     if portions is not None:
         grams = grams_for_portions(food=food, portions=portions)
     assert grams is not None, "the serializer requires grams or portions"
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
         return FoodIntake.objects.create(
             owner=user,
@@ -51,7 +51,7 @@ def log_food_intake(
             # The snapshot: what this food held when it was logged.
             b12_ug=b12_for_grams(food=food, grams=grams),
             food_is_pseudo_b12=food.is_pseudo_b12,
-            **extra,
+            **chosen_id(client_id),
         )
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from tracker.domain.units import LAB_TESTS, normalize_unit, to_canonical
 from tracker.models import LabResult, User
+from tracker.services.records import chosen_id
 
 CANONICAL_PLACES = Decimal("0.0001")
 
@@ -26,7 +27,6 @@ def record_lab_result(
 ) -> LabResult:
     unit = normalize_unit(unit)
     canonical_value, canonical_unit = _canonical(test, value, unit)
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
         return LabResult.objects.create(
             owner=user,
@@ -36,7 +36,7 @@ def record_lab_result(
             canonical_value=canonical_value,
             canonical_unit=canonical_unit,
             **fields,
-            **extra,
+            **chosen_id(client_id),
         )
 
 

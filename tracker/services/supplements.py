@@ -8,14 +8,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tracker.models import DoseStatus, Supplement, SupplementDose, User
+from tracker.services.records import chosen_id
 
 UG = Decimal("0.001")
 
 
 def add_supplement(*, user: User, client_id: UUID | None = None, **fields: Any) -> Supplement:
-    extra = {"id": client_id} if client_id else {}
     with transaction.atomic():
-        return Supplement.objects.create(owner=user, **fields, **extra)
+        return Supplement.objects.create(owner=user, **fields, **chosen_id(client_id))
 
 
 def _dose_snapshot(*, supplement: Supplement, status: str, units: Decimal) -> Decimal:
@@ -51,7 +51,6 @@ def record_supplement_dose(
 ) -> SupplementDose:
     if status == DoseStatus.TAKEN and taken_at is None:
         taken_at = now  # "I took it" from a phone means now
-    extra = {"id": client_id} if client_id else {}
     dose = SupplementDose(
         owner=user,
         supplement=supplement,
@@ -63,7 +62,7 @@ def record_supplement_dose(
         b12_ug=_dose_snapshot(supplement=supplement, status=status, units=units),
         route=supplement.route,
         source=source,
-        **extra,
+        **chosen_id(client_id),
     )
     return _save_dose(dose)
 

@@ -107,7 +107,8 @@ class InjectionPlanViewSet(OwnedViewSet):
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         # Single objects (retrieve, create, update) get their status computed here.
         instance = args[0] if args else None
-        if isinstance(instance, InjectionPlan):
+        # Only output needs the status: skip it for the serializer that validates PATCH input.
+        if isinstance(instance, InjectionPlan) and "data" not in kwargs:
             self._with_statuses([instance])
         return super().get_serializer(*args, **kwargs)
 
