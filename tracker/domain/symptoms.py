@@ -26,14 +26,3 @@ SYMPTOMS: dict[str, str | Promise] = {
 
 SEVERITY_MIN = 0
 SEVERITY_MAX = 10
-
-
-def severity_band(severity: int) -> str:
-    """NRS bands: 0 none, 1–3 mild, 4–6 moderate, 7–10 severe."""
-    if severity == 0:
-        return "none"
-    if severity <= 3:
-        return "mild"
-    if severity <= 6:
-        return "moderate"
-    return "severe"

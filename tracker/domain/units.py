@@ -89,10 +89,6 @@ def normalize_unit(unit: str) -> str:
     return text
 
 
-def units_for(test: str) -> list[str]:
-    return list(LAB_TESTS[test].factors)
-
-
 def to_canonical(test: str, value: Decimal, unit: str) -> Decimal:
     spec = LAB_TESTS[test]
     unit = normalize_unit(unit)
