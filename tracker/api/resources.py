@@ -9,9 +9,8 @@
 """
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 
 from tracker.api.permissions import DisclaimerAccepted
 from tracker.api.schema import OwnedResourceSchema
+from tracker.domain.timezones import local_day_bounds
 from tracker.models import User
 from tracker.models.base import OwnedModel
 from tracker.services.records import soft_delete
@@ -79,11 +79,6 @@ class OwnedSerializer(serializers.ModelSerializer):
     @property
     def user(self) -> User:
         return cast(User, self.context["request"].user)
-
-
-def local_day_bounds(day: date, tz_name: str) -> datetime:
-    """The instant a local calendar day starts (DST-safe: zoneinfo resolves gaps with fold=0)."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name))
 
 
 # Filters outside these years are typos, and at the calendar's edges a day more (or a UTC

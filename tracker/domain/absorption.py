@@ -31,7 +31,7 @@ Limits, to say wherever the number is shown:
 - Food type matters (egg < 9 %, fish 42 %, chicken 61–66 %, Watanabe 2007) and is not modelled.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -131,51 +131,76 @@ def dose_absorbed_ug(dose_ug: Decimal, *, impaired: bool) -> Decimal:
     return _round(_dose_absorbed(dose_ug, impaired=impaired))
 
 
-@dataclass
-class _DayTotals:
-    intake: Decimal = _ZERO
-    absorbed: Decimal = _ZERO
-    not_estimated: Decimal = _ZERO
-    pseudo: Decimal = _ZERO
+@dataclass(frozen=True)
+class DoseGroup:
+    """Identical doses taken on one day (what a database GROUP BY returns)."""
+
+    b12_ug: Decimal
+    route: str
+    count: int
+
+
+def day_estimate(
+    *,
+    meal_sums_ug: Iterable[Decimal],
+    pseudo_b12_ug: Decimal,
+    doses: Iterable[DoseGroup],
+    impaired: bool,
+) -> DayEstimate:
+    """One local day from its meals' summed B12 (pseudo-B12 foods left out of the sums) and its
+    doses grouped by amount and route. The one place the day's arithmetic is done: the per-entry
+    ``daily_absorbed`` and the database-aggregated reads (dashboard, trends, reports) both call
+    it. Summed unrounded and rounded once, to 0.001 µg, at the end."""
+    intake = absorbed = not_estimated = _ZERO
+    for meal_b12_ug in meal_sums_ug:
+        intake += meal_b12_ug
+        # Absorption saturates per meal, so the formula applies to each meal's sum.
+        absorbed += _food_absorbed(meal_b12_ug, impaired=impaired)
+    intake += pseudo_b12_ug
+    for group in doses:
+        if group.route not in ROUTES:
+            raise ValueError(f"Unknown or unsupported route: {group.route!r}")
+        amount = group.b12_ug * group.count
+        intake += amount
+        if group.route in NOT_ESTIMATED_ROUTES:
+            not_estimated += amount
+        else:
+            absorbed += _dose_absorbed(group.b12_ug, impaired=impaired) * group.count
+    return DayEstimate(
+        intake_ug=_round(intake),
+        absorbed_ug=_round(absorbed),
+        not_estimated_ug=_round(not_estimated),
+        pseudo_b12_ug=_round(pseudo_b12_ug),
+    )
 
 
 def daily_absorbed(
     *, foods: Sequence[FoodEntry], doses: Sequence[DoseEntry], tz_name: str, impaired: bool
 ) -> dict[date, DayEstimate]:
-    """Per local day in ``tz_name`` (only days with entries, in date order). Totals are summed
-    unrounded and rounded once, to 0.001 µg, at the end."""
+    """Per local day in ``tz_name`` (only days with entries, in date order)."""
     zone = ZoneInfo(tz_name)
-    days: dict[date, _DayTotals] = {}
-    meals: dict[tuple[date, str], Decimal] = {}
+    meals: dict[date, dict[str, Decimal]] = {}
+    pseudo: dict[date, Decimal] = {}
+    day_doses: dict[date, list[DoseGroup]] = {}
 
     for food in foods:
         day = food.eaten_at.astimezone(zone).date()
-        totals = days.setdefault(day, _DayTotals())
-        totals.intake += food.b12_ug
+        day_meals = meals.setdefault(day, {})
         if food.pseudo_b12:
-            totals.pseudo += food.b12_ug
+            pseudo[day] = pseudo.get(day, _ZERO) + food.b12_ug
         else:
-            meals[(day, food.meal)] = meals.get((day, food.meal), _ZERO) + food.b12_ug
-
-    # Absorption saturates per meal, so the formula applies to each meal's sum, not each food.
-    for (day, _meal), meal_b12_ug in meals.items():
-        days[day].absorbed += _food_absorbed(meal_b12_ug, impaired=impaired)
-
+            day_meals[food.meal] = day_meals.get(food.meal, _ZERO) + food.b12_ug
     for dose in doses:
         day = dose.taken_at.astimezone(zone).date()
-        totals = days.setdefault(day, _DayTotals())
-        totals.intake += dose.b12_ug
-        if dose.route in NOT_ESTIMATED_ROUTES:
-            totals.not_estimated += dose.b12_ug
-        else:
-            totals.absorbed += _dose_absorbed(dose.b12_ug, impaired=impaired)
+        day_doses.setdefault(day, []).append(DoseGroup(dose.b12_ug, dose.route, 1))
 
+    days = sorted(set(meals) | set(day_doses))
     return {
-        day: DayEstimate(
-            intake_ug=_round(totals.intake),
-            absorbed_ug=_round(totals.absorbed),
-            not_estimated_ug=_round(totals.not_estimated),
-            pseudo_b12_ug=_round(totals.pseudo),
+        day: day_estimate(
+            meal_sums_ug=meals.get(day, {}).values(),
+            pseudo_b12_ug=pseudo.get(day, _ZERO),
+            doses=day_doses.get(day, []),
+            impaired=impaired,
         )
-        for day, totals in sorted(days.items())
+        for day in days
     }

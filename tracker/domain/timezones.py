@@ -5,8 +5,9 @@ be a real IANA region name that ``zoneinfo`` can load — not "localtime" (whate
 clock says), "Factory", or a "posix/…"/"right/…" duplicate found in some system databases.
 """
 
+from datetime import date, datetime, time
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 _NOT_A_PLACE = {"localtime", "posixrules", "Factory"}
 
@@ -22,3 +23,8 @@ def known_timezones() -> frozenset[str]:
 
 def is_valid_timezone(name: str) -> bool:
     return name in known_timezones()
+
+
+def local_day_bounds(day: date, tz_name: str) -> datetime:
+    """The instant a local calendar day starts (DST-safe: zoneinfo resolves gaps with fold=0)."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name))
