@@ -86,7 +86,7 @@ class OwnedSerializer(serializers.ModelSerializer):
 FILTER_YEARS = range(1900, 2201)
 
 
-def _parse_date(request: Request, name: str) -> date | None:
+def parse_date_param(request: Request, name: str) -> date | None:
     raw = request.query_params.get(name)
     if not raw:
         return None
@@ -149,7 +149,7 @@ class OwnedReadOnlyViewSet(
             queryset = queryset.updated_since(updated_since)
         else:
             queryset = queryset.alive()
-        first, last = _parse_date(self.request, "from"), _parse_date(self.request, "to")
+        first, last = parse_date_param(self.request, "from"), parse_date_param(self.request, "to")
         if first and last and first > last:
             raise ValidationError({"to": [_("The last date must not be before the first.")]})
         zone = self.user.profile.effective_timezone

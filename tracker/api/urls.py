@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from tracker.api.content import ArticleViewSet
+from tracker.api.insights import DashboardView, TrendsView
 from tracker.api.safety import AlertViewSet, ScreeningView
 from tracker.api.views.auth import LogoutView, RegisterView, TokenObtainView, TokenRefreshRotateView
 from tracker.api.views.foods import FoodViewSet
@@ -37,5 +38,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("meta/", MetaView.as_view(), name="meta"),
     path("screening/", ScreeningView.as_view(), name="screening"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("trends/", TrendsView.as_view(), name="trends"),
     path("", include(router.urls)),
 ]

@@ -37,6 +37,26 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
+# Shown wherever the absorbed number is (API, pages, the report): what it is, and its limits.
+ESTIMATE_NOTE = _(
+    "Absorbed B12 is an estimate from published absorption studies, not a measurement: food by "
+    "meal (Doets 2013), supplements dose by dose (uptake saturates at about 1.5 µg, plus about "
+    "1 % passively; IOM 1998). Injections are shown as events, not as daily intake. Nasal "
+    "sprays and algae \u201cB12\u201d are not counted as absorbed."
+)
+ESTIMATE_SOURCES = (
+    (
+        "Doets et al., Ann Nutr Metab 2013;62:311",
+        "https://karger.com/anm/article-abstract/62/4/311/40316/Systematic-Review-on-Daily-Vitamin-B12-Losses-and",
+    ),
+    (
+        "IOM Dietary Reference Intakes (1998), ch. 9",
+        "https://www.ncbi.nlm.nih.gov/books/NBK114302/",
+    ),
+)
+
 MEALS = ("breakfast", "lunch", "dinner", "snack")
 # Sublingual ≈ oral (Sharabi 2003, DOMAIN §8), and DOMAIN §2 gives chewables the oral formula.
 # Oral sprays have no figure of their own; treating them like sublingual doses is our assumption.

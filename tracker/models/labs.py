@@ -1,13 +1,34 @@
+from datetime import timedelta
+from typing import Self
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
 
 from tracker.domain.units import LAB_TESTS
 
-from .base import OwnedModel
+from .base import OwnedModel, OwnedQuerySet
+from .injections import Injection
 
 # Serum B12 drawn within this many days after an injection reflects the injection, not stores
 # (Mayo Clinic Laboratories, DOMAIN.md §3).
 INJECTION_LOOKBACK_DAYS = 14
+
+
+class LabResultQuerySet(OwnedQuerySet):
+    def with_injection_flag(self) -> Self:
+        """Annotates ``drawn_after_injection``: sampled within INJECTION_LOOKBACK_DAYS after an
+        injection (one EXISTS subquery, no extra query per row)."""
+        window_start = ExpressionWrapper(
+            OuterRef("sampled_at") - timedelta(days=INJECTION_LOOKBACK_DAYS),
+            output_field=DateTimeField(),
+        )
+        recent_injection = Injection.objects.filter(
+            owner=OuterRef("owner"),
+            deleted_at__isnull=True,
+            given_at__lte=OuterRef("sampled_at"),
+            given_at__gte=window_start,
+        )
+        return self.annotate(drawn_after_injection=Exists(recent_injection))
 
 
 class LabResult(OwnedModel):
@@ -24,6 +45,8 @@ class LabResult(OwnedModel):
     canonical_unit = models.CharField(max_length=16)
     lab_name = models.CharField(max_length=120, blank=True)
     note = models.TextField(blank=True, max_length=1000)
+
+    objects = LabResultQuerySet.as_manager()  # type: ignore[misc]
 
     occurred_field = "sampled_at"
 

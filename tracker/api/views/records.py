@@ -1,7 +1,6 @@
-from datetime import timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +25,6 @@ from tracker.models import (
     SupplementDose,
     SymptomEntry,
 )
-from tracker.models.labs import INJECTION_LOOKBACK_DAYS
 from tracker.queries.injections import plan_statuses
 from tracker.services import diary, injections, intakes, labs, supplements
 from tracker.services.records import apply_changes
@@ -166,17 +164,7 @@ class LabResultViewSet(OwnedViewSet):
     serializer_class = LabResultSerializer
 
     def owned_rows(self) -> QuerySet:
-        window_start = ExpressionWrapper(
-            OuterRef("sampled_at") - timedelta(days=INJECTION_LOOKBACK_DAYS),
-            output_field=DateTimeField(),
-        )
-        recent_injection = Injection.objects.filter(
-            owner=OuterRef("owner"),
-            deleted_at__isnull=True,
-            given_at__lte=OuterRef("sampled_at"),
-            given_at__gte=window_start,
-        )
-        return super().owned_rows().annotate(drawn_after_injection=Exists(recent_injection))
+        return super().owned_rows().with_injection_flag()
 
     def create_object(self, data: dict[str, Any]) -> LabResult:
         result = labs.record_lab_result(user=self.user, client_id=_client_id(data), **data)
