@@ -169,10 +169,9 @@ def test_injections_show_how_they_kept_to_the_plan(user):
     plan = InjectionPlan.objects.create(
         owner=user, product="Hydroxo", dose_ug=1000, route="im", maintenance_interval_days=28
     )
-    for given in (datetime(2026, 9, 1, 10), datetime(2026, 9, 27, 10), datetime(2026, 10, 28, 10)):
-        Injection.objects.create(
-            owner=user, plan=plan, given_at=given.replace(tzinfo=LONDON), dose_ug=1000
-        )
+    for month, day in ((9, 1), (9, 27), (10, 28)):
+        given_at = datetime(2026, month, day, 10, tzinfo=LONDON)
+        Injection.objects.create(owner=user, plan=plan, given_at=given_at, dose_ug=1000)
 
     body = ok(user, **{"from": "2026-09-01", "to": "2026-12-01", "bucket": "month"})
 

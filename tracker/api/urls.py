@@ -5,6 +5,7 @@ from tracker.api.content import ArticleViewSet
 from tracker.api.insights import DashboardView, TrendsView
 from tracker.api.safety import AlertViewSet, ScreeningView
 from tracker.api.views.auth import LogoutView, RegisterView, TokenObtainView, TokenRefreshRotateView
+from tracker.api.views.export import ExportView
 from tracker.api.views.foods import FoodViewSet
 from tracker.api.views.me import MeView
 from tracker.api.views.meta import MetaView
@@ -36,6 +37,7 @@ urlpatterns = [
     path("auth/token/refresh/", TokenRefreshRotateView.as_view(), name="auth-token-refresh"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", ExportView.as_view(), name="me-export"),
     path("meta/", MetaView.as_view(), name="meta"),
     path("screening/", ScreeningView.as_view(), name="screening"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
