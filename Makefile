@@ -38,6 +38,7 @@ run: setup
 	@echo "    API schema  http://$(HOST):$(PORT)/api/schema/"
 	@echo "    admin       http://$(HOST):$(PORT)/admin/"
 	@echo "    health      http://$(HOST):$(PORT)/healthz"
+	@$(MANAGE) ensure_demo_account
 	@echo ""
 	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho --env /dev/null --procfile Procfile.dev start
 
