@@ -234,7 +234,7 @@ SIMPLE_JWT = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/learn/"
+LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
 
 
@@ -418,5 +418,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs its progress at INFO and every style property of matplotlib's SVG
+        # it does not know (yet draws) as a warning: thousands of lines per report.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }

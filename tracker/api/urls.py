@@ -18,6 +18,7 @@ from tracker.api.views.records import (
     SupplementViewSet,
     SymptomEntryViewSet,
 )
+from tracker.api.views.report import ReportView
 
 router = SimpleRouter()
 router.register("articles", ArticleViewSet, basename="article")
@@ -38,6 +39,7 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
     path("me/export/", ExportView.as_view(), name="me-export"),
+    path("me/report/", ReportView.as_view(), name="me-report"),
     path("meta/", MetaView.as_view(), name="meta"),
     path("screening/", ScreeningView.as_view(), name="screening"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),

@@ -8,32 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.api.negotiation import DownloadNegotiation
 from tracker.api.serializers import DetailSerializer
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.exports import FHIR_MEDIA_TYPE, build_bundle, build_csv_zip, collect_tables
 from tracker.models import User
 
 FORMATS = ("json", "csv", "fhir")
-
-
-class ExportContentNegotiation(BaseContentNegotiation):
-    """Here ``?format=`` names the export, not a renderer: DRF's URL_FORMAT_OVERRIDE would
-    answer ``?format=csv`` with a 404 (only JSON renders). The body never depends on Accept
-    either (a FHIR client sending ``Accept: application/fhir+json`` must not get a 406), so
-    errors are always rendered as JSON."""
-
-    def select_parser(self, request: Request, parsers: Any) -> Any:
-        return DefaultContentNegotiation().select_parser(request, parsers)
-
-    def select_renderer(
-        self, request: Request, renderers: Any, format_suffix: str | None = None
-    ) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
 
 
 class ExportView(APIView):
@@ -44,7 +29,7 @@ class ExportView(APIView):
     system, without deleted rows.
     """
 
-    content_negotiation_class = ExportContentNegotiation
+    content_negotiation_class = DownloadNegotiation
     http_method_names = ["get", "head", "options"]
 
     @extend_schema(
