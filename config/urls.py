@@ -3,6 +3,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tracker.web.dashboard import dashboard_page
 from tracker.web.disclaimer import disclaimer_page
 from tracker.web.health import healthz
 from tracker.web.learn import learn_article, learn_index
@@ -12,6 +13,7 @@ from tracker.web.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("dashboard/", dashboard_page, name="dashboard"),
     path("learn/", learn_index, name="learn"),
     path("screening/", screening_page, name="screening"),
     path("disclaimer/", disclaimer_page, name="disclaimer"),

@@ -1,0 +1,75 @@
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from tests.factories import make_user
+from tests.history import add_history
+from tracker.models import Alert, SymptomEntry
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.django_db
+
+
+def page_for(person, django_assert_num_queries=None, queries=None):  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(person)
+    with time_machine.travel(NOW, tick=False):
+        if django_assert_num_queries is None:
+            return client.get("/dashboard/")
+        with django_assert_num_queries(queries):
+            return client.get("/dashboard/")
+
+
+def test_the_dashboard_page_shows_today_the_charts_alerts_and_the_disclaimer():
+    person = make_user(timezone="Europe/London")
+    add_history(person, days=40, end=NOW)
+    entry = SymptomEntry.objects.create(
+        owner=person, symptom="numbness", severity=9, recorded_at=NOW
+    )
+    Alert.objects.create(
+        owner=person, symptom_entry=entry, rule="severe_nerve_symptom", level="urgent"
+    )
+
+    response = page_for(person)
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "53.04 µg" in text  # 4 × 0.76 µg of food + a 50 µg dose
+    assert "Absorbed (estimate)" in text
+    assert text.count("<svg") == 2
+    assert "seek medical advice urgently" in text
+    assert "does not diagnose" in text
+
+
+def test_the_dashboard_page_needs_a_sign_in(client):  # type: ignore[no-untyped-def]
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_another_persons_logs_never_reach_the_page():
+    person = make_user()
+    add_history(make_user(), days=3, end=NOW)
+
+    text = page_for(person).content.decode()
+
+    assert "0 µg" in text and "History drink" not in text
+
+
+# Session, user and profile (3) + the dashboard reads (11, see test_api_dashboard) + the
+# 30-day trends behind the charts (7).
+PAGE_QUERIES = 21
+
+
+@pytest.mark.parametrize("days", [1, 730])
+def test_the_page_costs_the_same_queries_for_one_day_and_two_years(days, django_assert_num_queries):
+    person = make_user(timezone="Europe/London")
+    add_history(person, days=days, end=NOW)
+
+    response = page_for(person, django_assert_num_queries, PAGE_QUERIES)
+
+    assert response.status_code == 200

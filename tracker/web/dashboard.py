@@ -1,0 +1,51 @@
+"""The dashboard page: the same dashboard and trends reads as the API, with the shared charts."""
+
+from datetime import timedelta
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+
+from tracker import charts
+from tracker.domain.absorption import ESTIMATE_NOTE, ESTIMATE_SOURCES
+from tracker.domain.disclaimer import DISCLAIMER
+from tracker.domain.safety import MESSAGES, RULE_LABELS
+from tracker.models import User
+from tracker.queries.dashboard import dashboard_for
+from tracker.queries.trends import trends_for
+
+CHART_DAYS = 30
+
+
+@never_cache  # health data: no shared or browser cache keeps it
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    dashboard = dashboard_for(user, now=timezone.now())
+    month = trends_for(
+        user,
+        first=dashboard.today - timedelta(days=CHART_DAYS - 1),
+        last=dashboard.today,
+        bucket="day",
+        today=dashboard.today,
+    )
+    context = {
+        "dashboard": dashboard,
+        "alerts": [
+            (RULE_LABELS.get(alert.rule, alert.rule), MESSAGES[alert.level])
+            for alert in dashboard.alerts
+        ],
+        "month": month,
+        # The chart module writes the SVG itself (matplotlib, no user text in it but symptom
+        # and test labels from our own vocabularies).
+        "intake_chart": mark_safe(charts.intake_chart(trends=month)),  # noqa: S308
+        "adherence_chart": mark_safe(charts.adherence_chart(trends=month)),  # noqa: S308
+        "estimate_note": ESTIMATE_NOTE,
+        "estimate_sources": ESTIMATE_SOURCES,
+        "disclaimer": DISCLAIMER,
+    }
+    return render(request, "web/dashboard.html", context)
