@@ -1,5 +1,5 @@
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
@@ -320,3 +320,12 @@ def test_routes_without_a_daily_estimate_are_refused(route):
 def test_an_unknown_time_zone_is_refused():
     with pytest.raises(ZoneInfoNotFoundError):
         daily_absorbed(foods=[], doses=[], tz_name="Mars/Olympus_Mons", impaired=False)
+
+
+def test_the_fast_food_formula_rounds_like_the_exact_decimal_one():
+    from tracker.domain.absorption import DOETS_EXPONENT, DOETS_FACTOR
+
+    for thousandths in [*range(1, 5000, 7), *range(5000, 200_000, 997)]:
+        dose = Decimal(thousandths) / 1000
+        exact = (DOETS_FACTOR * dose**DOETS_EXPONENT).quantize(Decimal("0.001"), ROUND_HALF_UP)
+        assert food_absorbed_ug(dose) == exact, dose

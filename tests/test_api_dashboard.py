@@ -239,7 +239,7 @@ def test_the_dashboard_needs_a_signed_in_person(api_client):
 # targets): auth (1) + intake by meal (1) + doses (1) + adherence (1) + missed doses (1) +
 # plans and their injections (2) + open alerts (1) + suggestions (articles, plans, labs,
 # recent symptoms: 4).
-DASHBOARD_QUERIES = 12
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("days", [1, 730])

@@ -215,7 +215,7 @@ def test_trends_need_a_signed_in_person(api_client):
 
 # auth (1) + intake by meal (1) + doses (1) + adherence (1) + symptoms (1) + plans (1) +
 # injections (1) + labs (1)
-TRENDS_QUERIES = 8
+TRENDS_QUERIES = 7
 
 
 @pytest.mark.parametrize("days", [1, 730])

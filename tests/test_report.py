@@ -199,9 +199,8 @@ def test_rendering_fetches_nothing_but_data_urls():
 
 
 # The user with their profile (JWT authentication, 1) + trends: foods and doses (2),
-# adherence (1), symptoms (1), plans and injections (2), labs (1) + the plans' products for
-# the injection log (1).
-REPORT_QUERIES = 9
+# adherence (in the doses query), symptoms (1), plans and injections (2), labs (1).
+REPORT_QUERIES = 7
 
 
 @pytest.mark.parametrize("days", [10, 400])

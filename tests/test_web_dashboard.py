@@ -62,7 +62,7 @@ def test_another_persons_logs_never_reach_the_page():
 
 # Session, user and profile (3) + the dashboard reads (11, see test_api_dashboard) + the
 # 30-day trends behind the charts (7).
-PAGE_QUERIES = 21
+PAGE_QUERIES = 18
 
 
 @pytest.mark.parametrize("days", [1, 730])

@@ -28,7 +28,7 @@ from tracker.domain.risk_factors import RISK_FACTORS
 from tracker.domain.schedules import local_date
 from tracker.domain.symptoms import SYMPTOMS
 from tracker.domain.units import LAB_TESTS
-from tracker.models import InjectionPlan, Profile
+from tracker.models import Profile
 from tracker.models.accounts import DietType, PregnancyStatus, ReferenceStandard
 from tracker.models.injections import InjectionSite
 from tracker.queries.trends import BucketSize, Trends, trends_for
@@ -127,21 +127,11 @@ def _profile_summary(profile: Profile, today: date) -> dict[str, Any]:
     }
 
 
-def _injection_rows(user: Any, trends: Trends) -> list[InjectionRow]:
-    plan_ids = {event.plan_id for event in trends.injections if event.plan_id is not None}
-    products = (
-        dict(
-            InjectionPlan.objects.for_user(user)
-            .filter(pk__in=plan_ids)
-            .values_list("pk", "product")
-        )
-        if plan_ids
-        else {}
-    )
+def _injection_rows(trends: Trends) -> list[InjectionRow]:
     return [
         InjectionRow(
             given_on=local_date(event.given_at, trends.period.tz_name),
-            product=products.get(event.plan_id, "—") if event.plan_id else "—",
+            product=event.product or "—",
             dose_ug=_number(event.dose_ug),
             site=_label(InjectionSite, event.site, _("Not recorded")),
             due_on=event.due_on,
@@ -194,7 +184,7 @@ def report_context(*, user: Any, first: date, last: date, today: date) -> dict[s
             }
             for code, entry in totals.symptoms.items()
         ],
-        "injections": _injection_rows(user, trends),
+        "injections": _injection_rows(trends),
         "labs": _lab_rows(trends),
         # The SVG comes from matplotlib with every text escaped (tracker.charts), never from
         # user input, so it is safe to inline.

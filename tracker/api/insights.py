@@ -266,6 +266,7 @@ class InjectionEventSerializer(serializers.Serializer):
     dose_ug = _number()
     site = serializers.CharField(allow_blank=True)
     plan = serializers.UUIDField(allow_null=True)
+    product = serializers.CharField(allow_blank=True, help_text="The plan's product.")
     due_on = serializers.DateField(allow_null=True, help_text="When the plan had it due.")
     days_late = serializers.IntegerField(allow_null=True, help_text="Negative: early.")
 
@@ -352,6 +353,7 @@ def trends_payload(trends: Trends) -> dict[str, Any]:
                 "dose_ug": event.dose_ug,
                 "site": event.site,
                 "plan": event.plan_id,
+                "product": event.product,
                 "due_on": event.due_on,
                 "days_late": event.days_late,
             }

@@ -3,12 +3,13 @@
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Exists
 from django.utils import timezone
 
 from tracker.domain.ages import age_in_years
 from tracker.domain.risk_factors import GUT_ABSORPTION, OLDER_AGE_FROM, RISK_MEDICINES
 from tracker.domain.safety import NERVE_SYMPTOMS
-from tracker.models import Article, InjectionPlan, LabResult, SymptomEntry
+from tracker.models import Article, InjectionPlan, LabResult, SymptomEntry, User
 from tracker.models.accounts import Profile
 
 RECENT_DAYS = 30
@@ -28,9 +29,15 @@ def audiences_for(user: Any) -> set[str]:
         audiences.add("risk_medicines")
     if factors & GUT_ABSORPTION:
         audiences.add("absorption")
-    if InjectionPlan.objects.for_user(user).alive().exists():
+    # Both facts in one round trip (the dashboard reads this on every view).
+    records = User.objects.filter(pk=user.pk).values_list(
+        Exists(InjectionPlan.objects.for_user(user).alive()),
+        Exists(LabResult.objects.for_user(user).alive()),
+    )
+    has_plan, has_labs = records.get()
+    if has_plan:
         audiences.add("injections")
-    if LabResult.objects.for_user(user).alive().exists():
+    if has_labs:
         audiences.add("labs")
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     recent = set(
@@ -51,7 +58,8 @@ def suggested_articles(user: Any, limit: int = 3) -> list[tuple[Article, list[st
     (the reason each is suggested). General articles fill up when nothing specific matches."""
     audiences = audiences_for(user)
     scored = []
-    for article in Article.objects.filter(published=True):
+    fields = ("slug", "title", "summary", "audiences", "tags", "reviewed_at")
+    for article in Article.objects.filter(published=True).only(*fields):
         matches = sorted(audiences & set(article.audiences))
         general = "everyone" in article.audiences
         if matches or general:

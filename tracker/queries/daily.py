@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 
 from tracker.domain.absorption import DayEstimate, DoseGroup, day_estimate
@@ -77,11 +77,19 @@ def target_for(profile: Profile, today: date) -> ReferenceIntake:
     )
 
 
-def intake_by_day(user: Any, period: Period, *, impaired: bool) -> dict[date, DayEstimate]:
-    """Logged B12 and the absorbed estimate for every day of the period (days without entries
-    are EMPTY_DAY). Two queries: foods summed per (day, meal), taken doses counted per
-    (day, amount, route) — absorption saturates per meal and per dose, so those are the groups
-    the formulas need."""
+@dataclass
+class Days:
+    """Per local day of a period: B12 logged with the absorbed estimate, and adherence."""
+
+    intake: dict[date, DayEstimate]
+    adherence: dict[date, Adherence]
+
+
+def days_for(user: Any, period: Period, *, impaired: bool) -> Days:
+    """Every day of the period (days without entries are EMPTY_DAY and NO_DOSES). Two
+    queries: foods summed per (day, meal), and doses counted per (day taken, day scheduled,
+    status, amount, route) — absorption saturates per meal and per dose, so those are the
+    groups the formulas need, and adherence counts scheduled doses by their scheduled day."""
     meals: dict[date, list[Decimal]] = defaultdict(list)
     pseudo: dict[date, Decimal] = defaultdict(lambda: ZERO)
     food_rows = (
@@ -89,67 +97,57 @@ def intake_by_day(user: Any, period: Period, *, impaired: bool) -> dict[date, Da
         .alive()
         .filter(eaten_at__gte=period.since, eaten_at__lt=period.until)
         .annotate(day=period.local_day("eaten_at"))
-        .values("day", "meal", "food_is_pseudo_b12")
+        .values_list("day", "meal", "food_is_pseudo_b12")
         .annotate(b12_ug=Sum("b12_ug"))
         .order_by()
     )
-    for row in food_rows:
-        if row["food_is_pseudo_b12"]:
-            pseudo[row["day"]] += row["b12_ug"]
+    for day, _meal, is_pseudo, b12_ug in food_rows:
+        if is_pseudo:
+            pseudo[day] += b12_ug
         else:
-            meals[row["day"]].append(row["b12_ug"])
+            meals[day].append(b12_ug)
 
     doses: dict[date, list[DoseGroup]] = defaultdict(list)
+    statuses: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     dose_rows = (
         SupplementDose.objects.for_user(user)
         .alive()
-        .filter(status="taken", occurred_at__gte=period.since, occurred_at__lt=period.until)
-        .annotate(day=period.local_day("occurred_at"))
-        .values("day", "b12_ug", "route")
+        .filter(
+            Q(occurred_at__gte=period.since, occurred_at__lt=period.until)
+            | Q(scheduled_for__gte=period.since, scheduled_for__lt=period.until)
+        )
+        .annotate(day=period.local_day("occurred_at"), due=period.local_day("scheduled_for"))
+        .values_list("day", "due", "status", "b12_ug", "route")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    for row in dose_rows:
-        doses[row["day"]].append(DoseGroup(row["b12_ug"], row["route"], row["count"]))
+    for day, due, status, b12_ug, route, count in dose_rows:
+        if status == "taken" and period.first <= day <= period.last:
+            doses[day].append(DoseGroup(b12_ug, route, count))
+        if due is not None and period.first <= due <= period.last:
+            statuses[due][status] += count
 
-    days = {}
+    intake = {}
+    adherence = {}
     for day in period.dates():
         if day in meals or day in pseudo or day in doses:
-            days[day] = day_estimate(
+            intake[day] = day_estimate(
                 meal_sums_ug=meals.get(day, []),
                 pseudo_b12_ug=pseudo.get(day, ZERO),
                 doses=doses.get(day, []),
                 impaired=impaired,
             )
         else:
-            days[day] = EMPTY_DAY
-    return days
-
-
-def adherence_by_day(user: Any, period: Period) -> dict[date, Adherence]:
-    """Scheduled doses per local day of their scheduled time, by status (one query)."""
-    counts: dict[date, dict[str, int]] = defaultdict(dict)
-    rows = (
-        SupplementDose.objects.for_user(user)
-        .alive()
-        .filter(scheduled_for__gte=period.since, scheduled_for__lt=period.until)
-        .annotate(day=period.local_day("scheduled_for"))
-        .values("day", "status")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["day"]][row["status"]] = row["count"]
-    return {
-        day: Adherence(
-            taken=by_status.get("taken", 0),
-            skipped=by_status.get("skipped", 0),
-            missed=by_status.get("missed", 0),
+            intake[day] = EMPTY_DAY
+        by_status = statuses.get(day)
+        adherence[day] = (
+            Adherence(
+                taken=by_status["taken"], skipped=by_status["skipped"], missed=by_status["missed"]
+            )
+            if by_status
+            else NO_DOSES
         )
-        if (by_status := counts.get(day))
-        else NO_DOSES
-        for day in period.dates()
-    }
+    return Days(intake=intake, adherence=adherence)
 
 
 @dataclass(frozen=True)

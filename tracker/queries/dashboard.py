@@ -20,8 +20,7 @@ from tracker.queries.content import suggested_articles
 from tracker.queries.daily import (
     Period,
     absorption_impaired,
-    adherence_by_day,
-    intake_by_day,
+    days_for,
     percent_of,
     target_for,
 )
@@ -95,8 +94,8 @@ def dashboard_for(user: Any, *, now: datetime) -> Dashboard:
     today = profile.today(now)
     week = Period(first=today - timedelta(days=WEEK_DAYS - 1), last=today, tz_name=tz_name)
     target = target_for(profile, today)
-    days = intake_by_day(user, week, impaired=absorption_impaired(profile))
-    adherence = adherence_by_day(user, week)
+    read = days_for(user, week, impaired=absorption_impaired(profile))
+    days, adherence = read.intake, read.adherence
     day = days[today]
     week_intake = sum((d.intake_ug for d in days.values()), Decimal(0))
     week_absorbed = sum((d.absorbed_ug for d in days.values()), Decimal(0))

@@ -23,8 +23,7 @@ from tracker.queries.daily import (
     Period,
     SymptomDay,
     absorption_impaired,
-    adherence_by_day,
-    intake_by_day,
+    days_for,
     percent_of,
     symptoms_by_day,
     target_for,
@@ -84,6 +83,7 @@ class InjectionEvent:
     dose_ug: Decimal
     site: str
     plan_id: UUID | None
+    product: str  # the plan's product, "" without a plan
     due_on: date | None
     days_late: int | None  # negative: early
 
@@ -159,11 +159,14 @@ def _roll_up(
 def injection_events(user: Any, period: Period) -> list[InjectionEvent]:
     """Injections given in the period, each against the due date its plan had (two queries:
     the plans and every injection, since lateness depends on the injections before)."""
-    plans = {plan.pk: plan for plan in InjectionPlan.objects.for_user(user).alive()}
+    # Deleted plans too: their injections are still history and keep their product's name;
+    # only live plans are timed.
+    plans = {plan.pk: plan for plan in InjectionPlan.objects.for_user(user)}
     given_by_plan: dict[UUID, list[date]] = defaultdict(list)
     rows = list(Injection.objects.for_user(user).alive().order_by("given_at"))
     for injection in rows:
-        if injection.plan_id in plans:
+        plan = plans.get(injection.plan_id)  # type: ignore[arg-type]
+        if plan is not None and plan.deleted_at is None:
             given_by_plan[injection.plan_id].append(local_date(injection.given_at, period.tz_name))
     timing: dict[tuple[UUID, date], tuple[date | None, int | None]] = {}
     for plan_id, given in given_by_plan.items():
@@ -182,6 +185,7 @@ def injection_events(user: Any, period: Period) -> list[InjectionEvent]:
                 dose_ug=injection.dose_ug,
                 site=injection.site,
                 plan_id=injection.plan_id,
+                product=plans[injection.plan_id].product if injection.plan_id else "",
                 due_on=due_on,
                 days_late=days_late,
             )
@@ -231,8 +235,8 @@ def trends_for(user: Any, *, first: date, last: date, bucket: BucketSize, today:
     profile: Profile = user.profile
     period = Period(first=first, last=last, tz_name=profile.effective_timezone)
     target = target_for(profile, today)
-    intake = intake_by_day(user, period, impaired=absorption_impaired(profile))
-    adherence = adherence_by_day(user, period)
+    read = days_for(user, period, impaired=absorption_impaired(profile))
+    intake, adherence = read.intake, read.adherence
     symptoms = symptoms_by_day(user, period)
     injections = injection_events(user, period)
     injections_on: dict[date, int] = defaultdict(int)
