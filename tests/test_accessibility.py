@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import make_user
+from tests.history import add_history
 from tracker.models import Article, SymptomEntry
 from tracker.services.content import load_articles
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -49,13 +52,16 @@ def test_learn_and_screening_pages_pass_axe_and_reflow_at_200_percent(live_serve
     from playwright.sync_api import sync_playwright
 
     load_articles()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     person = make_user(risk_factors=["metformin"])
     SymptomEntry.objects.create(owner=person, symptom="tiredness", severity=4,
                                 recorded_at=person.date_joined)  # fmt: skip
+    add_history(person, days=40, end=timezone.now())  # the dashboard's charts have data
     client = Client()
     client.force_login(person)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     urls = [
+        f"{live_server.url}/dashboard/",
         f"{live_server.url}/learn/",
         f"{live_server.url}/screening/",
         f"{live_server.url}/disclaimer/",
@@ -92,9 +98,13 @@ def test_learn_and_screening_pages_pass_axe_and_reflow_at_200_percent(live_serve
                 )
                 page = context.new_page()
                 reports += [_audit(page, url) for url in urls]
+                # Looked at by a person after changes to the pages (var/ is not committed).
+                page.goto(f"{live_server.url}/dashboard/")
+                width = page.viewport_size["width"] if page.viewport_size else 0
+                page.screenshot(path=str(SCREENSHOTS / f"dashboard-{width}.png"), full_page=True)
         finally:
             browser.close()
 
-    assert len(reports) == 2 * len(urls) >= 36
+    assert len(reports) == 2 * len(urls) >= 38
     assert [r for r in reports if r["serious"]] == []
     assert [r for r in reports if r["overflow_px"] > 0] == []

@@ -236,10 +236,9 @@ def test_the_dashboard_needs_a_signed_in_person(api_client):
 
 
 # The same number of queries for one day and for two years of history (DESIGN performance
-# targets): auth (1) + intake by meal (1) + doses (1) + adherence (1) + missed doses (1) +
-# plans and their injections (2) + open alerts (1) + suggestions (articles, plans, labs,
-# recent symptoms: 4).
-DASHBOARD_QUERIES = 10
+# targets): auth (1) + intake by meal (1) + doses and adherence (1) + missed doses (1) + plans
+# and their injections (2) + open alerts (1) + suggestions (the record checks, articles: 2).
+DASHBOARD_QUERIES = 9
 
 
 @pytest.mark.parametrize("days", [1, 730])

@@ -60,9 +60,9 @@ def test_another_persons_logs_never_reach_the_page():
     assert "0 µg" in text and "History drink" not in text
 
 
-# Session, user and profile (3) + the dashboard reads (11, see test_api_dashboard) + the
-# 30-day trends behind the charts (7).
-PAGE_QUERIES = 18
+# Session, user and profile (3) + the dashboard reads (8, see test_api_dashboard) + the
+# 30-day trends behind the charts (6).
+PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("days", [1, 730])

@@ -29,27 +29,20 @@ def audiences_for(user: Any) -> set[str]:
         audiences.add("risk_medicines")
     if factors & GUT_ABSORPTION:
         audiences.add("absorption")
-    # Both facts in one round trip (the dashboard reads this on every view).
-    records = User.objects.filter(pk=user.pk).values_list(
-        Exists(InjectionPlan.objects.for_user(user).alive()),
-        Exists(LabResult.objects.for_user(user).alive()),
-    )
-    has_plan, has_labs = records.get()
-    if has_plan:
-        audiences.add("injections")
-    if has_labs:
-        audiences.add("labs")
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    recent = set(
+    # Every fact from the records in one round trip (the dashboard reads this on every view).
+    recent = (
         SymptomEntry.objects.for_user(user)
         .alive()
-        .filter(recorded_at__gte=since, severity__gt=0)
-        .values_list("symptom", flat=True)
+        .filter(recorded_at__gte=timezone.now() - timedelta(days=RECENT_DAYS), severity__gt=0)
     )
-    if recent & NERVE_SYMPTOMS:
-        audiences.add("nerve_symptoms")
-    if "back_pain" in recent:
-        audiences.add("back_pain")
+    checks = {
+        "injections": InjectionPlan.objects.for_user(user).alive(),
+        "labs": LabResult.objects.for_user(user).alive(),
+        "nerve_symptoms": recent.filter(symptom__in=NERVE_SYMPTOMS),
+        "back_pain": recent.filter(symptom="back_pain"),
+    }
+    found = User.objects.filter(pk=user.pk).values_list(*(Exists(rows) for rows in checks.values()))
+    audiences.update(audience for audience, yes in zip(checks, found.get(), strict=True) if yes)
     return audiences
 
 
