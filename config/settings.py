@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "push_notifications",
     "tracker",
 ]
 
@@ -343,6 +344,45 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ("scheduler",),
     },
+    # Claims due reminders in batches and makes their notifications (DESIGN invariants 3–4).
+    "dispatch-reminders": {"task": "tracker.tasks.dispatch_reminders", "schedule": 60.0},
+    # Re-enqueues deliveries still waiting (a lost message, a Redis restart, a killed worker).
+    "sweep-deliveries": {"task": "tracker.tasks.sweep_deliveries", "schedule": 60.0},
+    # Unanswered supplement reminders become missed doses; missed doses alert caregivers.
+    "mark-missed-doses": {"task": "tracker.tasks.mark_missed_doses", "schedule": 300.0},
+}
+
+# --- reminders and notifications ---
+
+# Due reminders claimed per transaction; a dispatcher run keeps claiming until none is due
+# or its time budget (below the task's soft time limit) is spent.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)
+REMINDER_DISPATCH_BUDGET_SECONDS = 45
+# Sends per person per rolling 24 hours across the outside channels (the inbox always gets the
+# notification; beyond the cap the others are recorded as skipped).
+NOTIFICATION_DAILY_CAP = env_int("NOTIFICATION_DAILY_CAP", 60)
+# Delivery attempts before giving up; backoff doubles from the first delay, with jitter, and
+# never beyond CELERY_MAX_COUNTDOWN_SECONDS.
+DELIVERY_MAX_ATTEMPTS = 6
+DELIVERY_FIRST_RETRY_SECONDS = 30
+# A delivery waiting (or claimed by a worker) this long without news is enqueued again.
+DELIVERY_SWEEP_AFTER_SECONDS = 180
+# An unanswered supplement reminder becomes a missed dose after this many minutes.
+MISSED_AFTER_MINUTES = env_int("MISSED_AFTER_MINUTES", 240)
+# Caregivers with the missed-dose permission hear of a missed dose this long after it.
+CARE_ALERT_DELAY_MINUTES = env_int("CARE_ALERT_DELAY_MINUTES", 60)
+
+# Web Push (VAPID): keys from the environment (`vapid --gen`, or tracker.notifications.webpush
+# documents how); without them the webpush channel records deliveries as skipped.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
+# Mobile push through django-push-notifications (FCM HTTP v1 via firebase-admin, APNs).
+PUSH_NOTIFICATIONS_SETTINGS = {
+    "UPDATE_ON_DUPLICATE_REG_ID": True,
+    "UNIQUE_REG_ID": True,
+    "APNS_USE_SANDBOX": env_bool("APNS_USE_SANDBOX", True),
+    "APNS_TOPIC": env_str("APNS_TOPIC", "org.example.b12tracker"),
 }
 
 

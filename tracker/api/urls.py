@@ -2,7 +2,9 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from tracker.api.content import ArticleViewSet
+from tracker.api.devices import DeviceViewSet
 from tracker.api.insights import DashboardView, TrendsView
+from tracker.api.reminders import NotificationViewSet, ReminderViewSet
 from tracker.api.safety import AlertViewSet, ScreeningView
 from tracker.api.views.auth import LogoutView, RegisterView, TokenObtainView, TokenRefreshRotateView
 from tracker.api.views.export import ExportView
@@ -23,6 +25,7 @@ from tracker.api.views.report import ReportView
 router = SimpleRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("devices", DeviceViewSet, basename="device")
 router.register("foods", FoodViewSet, basename="food")
 router.register("food-intakes", FoodIntakeViewSet, basename="food-intake")
 router.register("supplements", SupplementViewSet, basename="supplement")
@@ -31,6 +34,8 @@ router.register("injection-plans", InjectionPlanViewSet, basename="injection-pla
 router.register("injections", InjectionViewSet, basename="injection")
 router.register("symptom-entries", SymptomEntryViewSet, basename="symptom-entry")
 router.register("lab-results", LabResultViewSet, basename="lab-result")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="auth-register"),

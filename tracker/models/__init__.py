@@ -4,6 +4,15 @@ from .diary import SymptomEntry
 from .foods import Food, FoodIntake, Meal
 from .injections import Injection, InjectionPlan
 from .labs import LabResult
+from .reminders import (
+    CareLink,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationAction,
+    Reminder,
+    ReminderKind,
+)
 from .safety import Alert
 from .supplements import DoseStatus, Supplement, SupplementDose
 from .system import ServiceHeartbeat
@@ -11,6 +20,9 @@ from .system import ServiceHeartbeat
 __all__ = [
     "Alert",
     "Article",
+    "CareLink",
+    "Delivery",
+    "DeliveryStatus",
     "DietType",
     "DoseStatus",
     "Food",
@@ -19,8 +31,12 @@ __all__ = [
     "InjectionPlan",
     "LabResult",
     "Meal",
+    "Notification",
+    "NotificationAction",
     "PregnancyStatus",
     "Profile",
+    "Reminder",
+    "ReminderKind",
     "ReferenceStandard",
     "ServiceHeartbeat",
     "Supplement",
