@@ -546,3 +546,37 @@ def test_timestamps_are_utc(user):
 
     assert reminder.next_fire_at == datetime(2026, 7, 1, 7, tzinfo=UTC)  # 08:00 BST
     assert reminder.next_fire_at - datetime(2026, 7, 1, 6, tzinfo=UTC) == timedelta(hours=1)
+
+
+def test_recording_an_injection_moves_its_reminders_to_the_new_due_date(user):
+    plan = InjectionPlan.objects.create(
+        owner=user,
+        product="Hydroxocobalamin",
+        dose_ug=1000,
+        route="im",
+        maintenance_interval_days=56,
+    )
+    with time_machine.travel(at(1, 12), tick=False):
+        reminder = create_reminder(user=user, now=at(1, 12), kind="injection", injection_plan=plan)
+        assert reminder.next_occurrence_at is None  # nothing given yet, no start date
+        response = client_for(user).post(
+            "/api/v1/injections/",
+            {"plan": str(plan.pk), "given_at": at(1, 10).isoformat(), "site": "left_deltoid"},
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    reminder.refresh_from_db()
+    assert reminder.next_occurrence_at == at(26, 9, month=1).replace(year=2027)
+
+
+def test_a_new_time_zone_keeps_the_local_time_of_every_reminder(user):
+    with time_machine.travel(at(1, 6), tick=False):
+        reminder = create_reminder(user=user, now=at(1, 6), kind="diary", times=["08:00"])
+        response = client_for(user).patch(
+            "/api/v1/me/", {"timezone": "America/New_York"}, format="json"
+        )
+
+    assert response.status_code == 200
+    reminder.refresh_from_db()
+    assert reminder.next_fire_at == datetime(2026, 12, 1, 13, tzinfo=UTC)  # 08:00 in New York

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tracker.models import Profile, User
+from tracker.services.reminders import reschedule_for_profile
 
 # Profile fields a person may change about themselves through me/ or the settings page, in the
 # order clients show them.
@@ -40,6 +41,9 @@ def register_user(
         ) from None
 
 
+RESCHEDULING_FIELDS = {"timezone", "home_timezone", "quiet_hours_start", "quiet_hours_end"}
+
+
 def update_profile(
     *, profile: Profile, changes: dict[str, Any], disclaimer_accepted: bool, now: datetime
 ) -> Profile:
@@ -54,4 +58,7 @@ def update_profile(
     profile.full_clean(exclude=["user"])
     with transaction.atomic():
         profile.save()
+        if RESCHEDULING_FIELDS & set(changes):
+            # Reminders keep their local wall-clock times in the new zone or quiet hours.
+            reschedule_for_profile(user=profile.user, now=now)
     return profile

@@ -114,7 +114,7 @@ class InjectionPlanViewSet(OwnedViewSet):
         return injections.add_injection_plan(user=self.user, client_id=_client_id(data), **data)
 
     def update_object(self, instance: InjectionPlan, data: dict[str, Any]) -> InjectionPlan:
-        return apply_changes(record=instance, changes=data)  # type: ignore[return-value]
+        return injections.update_injection_plan(plan=instance, changes=data)
 
 
 class InjectionViewSet(OwnedViewSet):
@@ -130,7 +130,10 @@ class InjectionViewSet(OwnedViewSet):
         )
 
     def update_object(self, instance: Injection, data: dict[str, Any]) -> Injection:
-        return apply_changes(record=instance, changes=data)  # type: ignore[return-value]
+        return injections.update_injection(injection=instance, changes=data)
+
+    def perform_destroy(self, instance: Injection) -> None:  # type: ignore[override]
+        injections.delete_injection(injection=instance)
 
 
 class SymptomEntryViewSet(OwnedViewSet):
