@@ -68,3 +68,54 @@ def test_food_admin_lists_and_searches_the_catalogue(admin_client):
     assert response.status_code == 200
     assert b"Clams, cooked" in response.content
     assert b"Oat drink" not in response.content
+
+
+PIPELINE_URLS = [
+    "/admin/tracker/reminder/",
+    "/admin/tracker/notification/",
+    "/admin/tracker/delivery/",
+]
+
+
+def _notifications(person, count: int) -> None:  # type: ignore[no-untyped-def]
+    from tracker.models import Delivery, Notification, Reminder
+
+    reminder = Reminder.objects.create(owner=person, kind="diary", times=["08:00"])
+    now = timezone.now()
+    for hours in range(count):
+        notification = Notification.objects.create(
+            owner=person,
+            reminder=reminder,
+            kind="diary",
+            occurrence=now - timedelta(hours=hours),
+            title="Time for your reminder",
+            channels=["inapp", "email"],
+        )
+        for channel in ("inapp", "email"):
+            Delivery.objects.create(notification=notification, channel=channel, next_attempt_at=now)
+
+
+@pytest.mark.parametrize("url", PIPELINE_URLS)
+def test_reminder_pipeline_admin_lists_cost_the_same_at_two_history_sizes(admin_client, url):
+    people = [make_user() for _ in range(3)]
+    for person in people:
+        _notifications(person, 1)
+    small = _queries_for(admin_client, url)
+    for person in people:
+        _notifications(person, 20)
+    large = _queries_for(admin_client, url)
+
+    assert small == large
+
+
+def test_a_notification_shows_its_deliveries_read_only(admin_client, user):
+    from tracker.models import Notification
+
+    _notifications(user, 1)
+    notification = Notification.objects.get()
+
+    page = admin_client.get(f"/admin/tracker/notification/{notification.pk}/change/")
+
+    assert page.status_code == 200 and b"email" in page.content
+    assert b'name="_save"' not in page.content
+    assert admin_client.get("/admin/tracker/delivery/add/").status_code == 403

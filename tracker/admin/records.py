@@ -10,11 +10,14 @@ from django.http import HttpRequest
 from tracker.models import (
     Alert,
     Article,
+    Delivery,
     Food,
     FoodIntake,
     Injection,
     InjectionPlan,
     LabResult,
+    Notification,
+    Reminder,
     Supplement,
     SupplementDose,
     SymptomEntry,
@@ -110,3 +113,38 @@ class SymptomEntryAdmin(ReadOnlyRecordAdmin):
 class LabResultAdmin(ReadOnlyRecordAdmin):
     list_display = ("sampled_at", "owner", "test", "value", "unit", "canonical_value")
     list_filter = ("test",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyRecordAdmin):
+    list_display = ("owner", "kind", "active", "next_fire_at", "last_fired_at")
+    list_filter = ("kind", "active")
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ("channel", "round", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyRecordAdmin):
+    """Support can see what was sent and how each channel fared; nothing is editable."""
+
+    list_display = ("occurrence", "owner", "kind", "action", "read_at", "acted_at")
+    list_filter = ("kind", "action")
+    date_hierarchy = "occurrence"
+    inlines = (DeliveryInline,)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyRecordAdmin):
+    list_display = ("created_at", "notification", "channel", "round", "status", "attempts")
+    list_filter = ("channel", "status")
+    list_select_related = ("notification",)  # type: ignore[misc]
+    search_fields = ("notification__owner__email",)
