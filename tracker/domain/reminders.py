@@ -47,8 +47,9 @@ MAX_EVERY_N_DAYS = 366
 MAX_INJECTION_OFFSET_DAYS = 366
 
 # How far past the first local date that has an occurrence we keep looking. A time moved forward
-# by a gap can land on the next date, after an earlier time of that date; the largest gap in the
-# tz database is a whole day (Samoa 2011, Kwajalein 1993), so two dates are plenty.
+# by a gap can land on the next date, after an earlier time of that date (Toronto, 30 March 1919:
+# 23:45 became 00:45, after the 31st's own 00:40); the largest gap in the tz database is a whole
+# day (Samoa 2011, Kwajalein 1993), so two dates are plenty.
 _LOOKAHEAD_DAYS = 2
 # Local dates differ from the UTC date by at most a day (offsets stay within about ±16 h, the
 # extremes being 19th-century local mean time), and a time moved forward by a gap can come from
