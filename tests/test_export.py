@@ -23,12 +23,15 @@ from tracker.domain.disclaimer import DISCLAIMER
 from tracker.exports import export_tables
 from tracker.models import (
     Alert,
+    CareLink,
     Food,
     FoodIntake,
     Injection,
     InjectionPlan,
     LabResult,
+    Notification,
     Profile,
+    Reminder,
     Supplement,
     SupplementDose,
     SymptomEntry,
@@ -53,6 +56,9 @@ EXPECTED_NAMES: dict[type[Model], str] = {
     SymptomEntry: "symptom_entries",
     LabResult: "lab_results",
     Alert: "alerts",
+    Reminder: "reminders",
+    Notification: "notifications",
+    CareLink: "care_links",
 }
 
 
@@ -201,6 +207,21 @@ def _history(person: User, *, days: int = 1, start: datetime | None = None) -> N
         )
     SymptomEntry.objects.create(
         owner=person, symptom="tiredness", severity=2, recorded_at=start, deleted_at=start
+    )
+    reminder = Reminder.objects.create(
+        owner=person, kind="supplement", supplement=supplement, times=["08:00"]
+    )
+    Notification.objects.create(
+        owner=person,
+        reminder=reminder,
+        kind="supplement",
+        occurrence=start,
+        title="Time for your reminder",
+        channels=["inapp"],
+    )
+    helper = make_user()
+    CareLink.objects.create(
+        patient=person, caregiver=helper, status="active", permissions=["missed_dose_alerts"]
     )
     LabResult.objects.create(
         owner=person,

@@ -6,12 +6,11 @@ to people is exported without anyone remembering to add it:
 - ``user``: the account row, reduced to id, email and date_joined (never the password hash,
   staff flags or permissions);
 - a model with a one-to-one link to the user (the profile) is one table named after the model;
-- a model with an ``owner`` foreign key to the user (every ``OwnedModel``, and ``Food`` for the
-  person's own label foods) is one table named by its plural, which is the API resource name
-  with underscores (``food_intakes``, ``symptom_entries``, …).
-
-A model that points at the user some other way (say a caregiver link with two people on it) is
-not guessed at: tests/test_export.py walks the same graph and fails until it is handled here.
+- a model with foreign keys to the user (every ``OwnedModel`` by its ``owner``, ``Food`` for the
+  person's own label foods, a care link by its patient or caregiver, a caregiver alert by its
+  owner or the patient it is about) is one table of the rows where any of them is the person,
+  named by its plural, which is the API resource name with underscores (``food_intakes``,
+  ``symptom_entries``, …). tests/test_export.py walks the same graph.
 
 Soft-deleted rows are included with their ``deleted_at``: the person asked for all their data.
 Values: UUIDs as strings, instants as ISO 8601 with the UTC offset, dates and times as ISO
@@ -39,8 +38,10 @@ USER_COLUMNS = ("id", "email", "date_joined")
 class Table:
     name: str
     model: type[models.Model]
-    # The lookup that selects the person's rows: "owner", "user" (profile) or "pk" (user).
-    owner_lookup: str
+    # The lookups that select the person's rows, any of them: "owner" (and for a caregiver
+    # alert also "patient"; for a care link "patient" or "caregiver"), "user" (the profile)
+    # or "pk" (the account).
+    owner_lookups: tuple[str, ...]
     columns: tuple[str, ...]
     ordering: tuple[str, ...]
 
@@ -55,7 +56,7 @@ class ExportedTable:
 def export_tables() -> list[Table]:
     """The exported tables, the account first, then in the app's model order."""
     user_model = get_user_model()
-    tables = [Table(USER_TABLE, user_model, "pk", USER_COLUMNS, ("pk",))]
+    tables = [Table(USER_TABLE, user_model, ("pk",), USER_COLUMNS, ("pk",))]
     for model in apps.get_app_config(APP_LABEL).get_models():
         if model is user_model:
             continue
@@ -67,10 +68,11 @@ def export_tables() -> list[Table]:
         one_to_one = next((field for field in links if field.one_to_one), None)
         if one_to_one is not None:
             name = model._meta.model_name or model.__name__.lower()
-            tables.append(Table(name, model, one_to_one.name, _columns(model), ("pk",)))
-        elif any(field.name == "owner" for field in links):
+            tables.append(Table(name, model, (one_to_one.name,), _columns(model), ("pk",)))
+        elif links:
+            lookups = tuple(field.name for field in links)
             tables.append(
-                Table(_plural_name(model), model, "owner", _columns(model), _ordering(model))
+                Table(_plural_name(model), model, lookups, _columns(model), _ordering(model))
             )
     names = [table.name for table in tables]
     if len(set(names)) != len(names):
@@ -88,7 +90,7 @@ def collect_tables(user: Any) -> list[ExportedTable]:
 def _rows(table: Table, user: Any) -> list[dict[str, Any]]:
     # The base manager: a default manager that hid some rows must not hide them from the export.
     rows = (
-        table.model._base_manager.filter(**{table.owner_lookup: user.pk})
+        table.model._base_manager.filter(_any_of(table.owner_lookups, user.pk))
         .order_by(*table.ordering)
         .values_list(*table.columns)
     )
@@ -96,6 +98,13 @@ def _rows(table: Table, user: Any) -> list[dict[str, Any]]:
         {column: to_json_value(value) for column, value in zip(table.columns, row, strict=True)}
         for row in rows
     ]
+
+
+def _any_of(lookups: tuple[str, ...], pk: Any) -> models.Q:
+    condition = models.Q(pk__in=[])
+    for lookup in lookups:
+        condition |= models.Q(**{lookup: pk})
+    return condition
 
 
 def _columns(model: type[models.Model]) -> tuple[str, ...]:

@@ -6,6 +6,8 @@ through one Delivery row per (notification, channel, round) — a round is the f
 re-send after a snooze. Instants are UTC; the rule is read in the person's time zone.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -218,6 +220,7 @@ class CareLink(TimestampedModel):
     """A patient's consent for a caregiver (minimal: the caregiver issue extends it with
     invitations and the caregiver admin). Only what missed-dose alerts need."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
