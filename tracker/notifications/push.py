@@ -22,14 +22,13 @@ import threading
 from typing import Any
 
 import firebase_admin
+from django.conf import settings
 from django.db.models import QuerySet
 from firebase_admin import credentials, messaging
 from firebase_admin.exceptions import FirebaseError
 from push_notifications import gcm
 from push_notifications.models import APNSDevice, GCMDevice
 from push_notifications.settings import PUSH_NOTIFICATIONS_SETTINGS
-
-from django.conf import settings
 
 from .base import Message, NoRecipient, PermanentError
 from .webpush import Tally

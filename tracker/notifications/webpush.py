@@ -62,8 +62,8 @@ class Tally:
         return "; ".join([text, *self.notes])
 
     def verdict(self, noun: str) -> str:
-        """The outcome if anything arrived, else the matching error: any device reached is
-        enough (the person sees it there); a temporary failure elsewhere retries the lot."""
+        """The outcome if any device got it (the person sees it there, so no retry even if
+        another device failed); else a retry if any failure was temporary, else give up."""
         text = self.outcome(noun)
         if not self.devices:
             raise NoRecipient("; ".join(self.notes) or f"no {noun}")
