@@ -12,33 +12,24 @@ DELETE turns the registration off (it stops receiving pushes) and answers 204.
 import base64
 import binascii
 import re
-from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from push_notifications.models import BROWSER_TYPES, APNSDevice, GCMDevice, WebPushDevice
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.models import User
+from tracker.services.devices import BROWSERS, DEVICE_MODELS, register_device
 
-DEVICE_MODELS: dict[str, type[Model]] = {
-    "fcm": GCMDevice,
-    "apns": APNSDevice,
-    "webpush": WebPushDevice,
-}
 DEVICE_ID_PATTERN = r"(?:fcm|apns|webpush):[0-9]{1,18}"
-BROWSERS = [code for code, _label in BROWSER_TYPES]
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -146,13 +137,6 @@ class VapidKeySerializer(serializers.Serializer):
     )
 
 
-@dataclass(frozen=True)
-class Registered:
-    kind: str
-    row: Any
-    created: bool
-
-
 def device_data(kind: str, row: Any) -> dict[str, Any]:
     return {
         "id": f"{kind}:{row.pk}",
@@ -163,39 +147,6 @@ def device_data(kind: str, row: Any) -> dict[str, Any]:
         "active": row.active,
         "created_at": row.date_created,
     }
-
-
-def register_device(*, user: User, kind: str, registration_id: str, **fields: Any) -> Registered:
-    """Create the registration, or take over and refresh the row with that token."""
-    model: Any = DEVICE_MODELS[kind]
-    name = fields.pop("name", None) or None
-    if kind == "webpush":
-        fields.setdefault("browser", BROWSERS[0])
-    if kind == "fcm":
-        fields["cloud_message_type"] = "FCM"
-    for _attempt in range(2):
-        with transaction.atomic():
-            row = model.objects.select_for_update().filter(registration_id=registration_id).first()
-            if row is None:
-                try:
-                    with transaction.atomic():  # a concurrent create of the same token
-                        row = model.objects.create(
-                            user=user, registration_id=registration_id, name=name, **fields
-                        )
-                except IntegrityError:
-                    continue  # the other request won: update its row instead
-                return Registered(kind, row, created=True)
-            if row.user_id != user.pk:
-                row.name = None  # the previous owner's name for it is theirs
-            row.user = user
-            if name is not None:
-                row.name = name
-            for key, value in fields.items():
-                setattr(row, key, value)
-            row.active = True
-            row.save()
-            return Registered(kind, row, created=False)
-    raise IntegrityError("registration_id kept colliding")
 
 
 DEVICE_ID_PARAMETER = OpenApiParameter(
