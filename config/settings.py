@@ -377,7 +377,9 @@ CARE_ALERT_DELAY_MINUTES = env_int("CARE_ALERT_DELAY_MINUTES", 60)
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
-# Mobile push through django-push-notifications (FCM HTTP v1 via firebase-admin, APNs).
+# Mobile push through django-push-notifications (FCM HTTP v1 via firebase-admin, APNs). FCM
+# needs a service-account JSON file; without one, FCM deliveries are recorded as skipped.
+FCM_CREDENTIALS_FILE = env_str("FCM_CREDENTIALS_FILE", "")
 PUSH_NOTIFICATIONS_SETTINGS = {
     "UPDATE_ON_DUPLICATE_REG_ID": True,
     "UNIQUE_REG_ID": True,

@@ -61,7 +61,7 @@ _firebase_source: str | None = None
 def firebase_app() -> firebase_admin.App | None:
     """The firebase app to send with, initialised lazily; None when FCM is not configured."""
     global _firebase_source
-    path = getattr(settings, "FCM_CREDENTIALS_FILE", "")
+    path = settings.FCM_CREDENTIALS_FILE
     if not path:
         return None
     with _firebase_lock:
