@@ -237,8 +237,9 @@ def test_the_dashboard_needs_a_signed_in_person(api_client):
 
 # The same number of queries for one day and for two years of history (DESIGN performance
 # targets): auth (1) + intake by meal (1) + doses and adherence (1) + missed doses (1) + plans
-# and their injections (2) + open alerts (1) + suggestions (the record checks, articles: 2).
-DASHBOARD_QUERIES = 9
+# and their injections (2) + open alerts (1) + suggestions (the record checks, articles: 2) +
+# reminders due and still to come (2).
+DASHBOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("days", [1, 730])
@@ -254,3 +255,18 @@ def test_the_dashboard_costs_the_same_queries_for_one_day_and_two_years(
 
     assert body["today"]["intake_ug"] == pytest.approx(4 * 0.76 + 50)
     assert body["next_injection"]["next_due"] == "2027-01-26"
+
+
+def test_reminders_due_and_still_to_come_today_are_on_the_dashboard(user):
+    from tracker.services import notifications as pipeline
+    from tracker.services.reminders import create_reminder
+
+    create_reminder(user=user, now=NOW - timedelta(hours=5), kind="diary", times=["09:00"])
+    later = create_reminder(user=user, now=NOW, kind="diary", times=["18:00"])
+    pipeline.dispatch_batch(now=NOW - timedelta(hours=3), enqueue=lambda ids: None, batch_size=10)
+
+    body = get(user).json()
+
+    assert [r["title"] for r in body["due_reminders"]] == ["Time for your reminder"]
+    assert [r["reminder"] for r in body["upcoming_reminders"]] == [str(later.pk)]
+    assert body["upcoming_reminders"][0]["fires_at"] == "2026-12-01T18:00:00Z"

@@ -60,9 +60,9 @@ def test_another_persons_logs_never_reach_the_page():
     assert "0 µg" in text and "History drink" not in text
 
 
-# Session, user and profile (3) + the dashboard reads (8, see test_api_dashboard) + the
+# Session, user and profile (3) + the dashboard reads (10, see test_api_dashboard) + the
 # 30-day trends behind the charts (6).
-PAGE_QUERIES = 17
+PAGE_QUERIES = 19
 
 
 @pytest.mark.parametrize("days", [1, 730])
@@ -73,3 +73,14 @@ def test_the_page_costs_the_same_queries_for_one_day_and_two_years(days, django_
     response = page_for(person, django_assert_num_queries, PAGE_QUERIES)
 
     assert response.status_code == 200
+
+
+def test_times_on_the_page_are_in_the_persons_time_zone():
+    from tracker.services.reminders import create_reminder
+
+    person = make_user(timezone="America/New_York")
+    create_reminder(user=person, now=NOW, kind="diary", times=["18:00"])
+
+    text = page_for(person).content.decode()
+
+    assert "Next reminder: Tue 18:00" in text  # 23:00 UTC

@@ -161,6 +161,19 @@ class MissedDoseSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
 
 
+class DueReminderSerializer(serializers.Serializer):
+    notification = serializers.UUIDField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    occurrence = serializers.DateTimeField()
+
+
+class UpcomingReminderSerializer(serializers.Serializer):
+    reminder = serializers.UUIDField()
+    kind = serializers.CharField()
+    fires_at = serializers.DateTimeField()
+
+
 class DashboardSerializer(EstimateSerializer):
     date = serializers.DateField(help_text="Today in your time zone.")
     timezone = serializers.CharField()
@@ -171,6 +184,10 @@ class DashboardSerializer(EstimateSerializer):
     next_injection = NextInjectionSerializer(allow_null=True, help_text="The soonest due.")
     injection_plans = NextInjectionSerializer(many=True)
     missed_doses = MissedDoseSerializer(many=True, help_text="In the last 7 days.")
+    due_reminders = DueReminderSerializer(
+        many=True, help_text="Fired in the last 24 hours and not answered yet."
+    )
+    upcoming_reminders = UpcomingReminderSerializer(many=True, help_text="Still to fire today.")
     alerts = AlertSerializer(many=True, help_text="Open red-flag alerts, newest first.")
     suggested_articles = SuggestionSerializer(many=True)
 
@@ -215,6 +232,19 @@ def dashboard_payload(dashboard: Dashboard) -> dict[str, Any]:
                 "occurred_at": dose.occurred_at,
             }
             for dose in dashboard.missed_doses
+        ],
+        "due_reminders": [
+            {
+                "notification": notification.pk,
+                "kind": notification.kind,
+                "title": notification.title,
+                "occurrence": notification.occurrence,
+            }
+            for notification in dashboard.open_notifications
+        ],
+        "upcoming_reminders": [
+            {"reminder": reminder.pk, "kind": reminder.kind, "fires_at": reminder.next_fire_at}
+            for reminder in dashboard.upcoming_reminders
         ],
         "alerts": AlertSerializer(dashboard.alerts, many=True).data,
         "suggested_articles": [

@@ -15,7 +15,15 @@ from typing import Any
 from tracker.domain.absorption import DayEstimate
 from tracker.domain.adherence import NO_DOSES, Adherence
 from tracker.domain.targets import ReferenceIntake
-from tracker.models import Alert, Article, InjectionPlan, Profile, SupplementDose
+from tracker.models import (
+    Alert,
+    Article,
+    InjectionPlan,
+    Notification,
+    Profile,
+    Reminder,
+    SupplementDose,
+)
 from tracker.queries.content import suggested_articles
 from tracker.queries.daily import (
     Period,
@@ -53,6 +61,9 @@ class Dashboard:
     adherence_week: Adherence
     next_injections: list[NextInjection]
     missed_doses: list[SupplementDose]
+    # Reminders that fired and wait for an answer, and those still to fire today.
+    open_notifications: list[Notification]
+    upcoming_reminders: list[Reminder]
     alerts: list[Alert]
     suggestions: list[tuple[Article, list[str]]]
 
@@ -88,6 +99,29 @@ def next_injections(user: Any, *, tz_name: str, today: date) -> list[NextInjecti
     return result
 
 
+# An inbox entry older than this no longer counts as "due" on today's dashboard.
+OPEN_FOR = timedelta(hours=24)
+
+
+def open_notifications(user: Any, *, now: datetime, limit: int = LIST_LIMIT) -> list[Notification]:
+    """Fired in the last day and not answered yet, newest first."""
+    return list(
+        Notification.objects.for_user(user)
+        .alive()
+        .filter(acted_at__isnull=True, occurrence__gte=now - OPEN_FOR, occurrence__lte=now)
+        .order_by("-occurrence")[:limit]
+    )
+
+
+def upcoming_reminders(user: Any, *, now: datetime, until: datetime) -> list[Reminder]:
+    return list(
+        Reminder.objects.for_user(user)
+        .alive()
+        .filter(active=True, next_fire_at__gt=now, next_fire_at__lt=until)
+        .order_by("next_fire_at")[:LIST_LIMIT]
+    )
+
+
 def dashboard_for(user: Any, *, now: datetime) -> Dashboard:
     profile: Profile = user.profile
     tz_name = profile.effective_timezone
@@ -120,6 +154,8 @@ def dashboard_for(user: Any, *, now: datetime) -> Dashboard:
         adherence_week=sum(adherence.values(), NO_DOSES),
         next_injections=next_injections(user, tz_name=tz_name, today=today),
         missed_doses=missed,
+        open_notifications=open_notifications(user, now=now),
+        upcoming_reminders=upcoming_reminders(user, now=now, until=week.until),
         alerts=open_alerts(user),
         suggestions=suggested_articles(user, limit=3),
     )
