@@ -335,6 +335,9 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery 6's default, set now: a task running when the broker connection drops is cancelled
+# and, being acks_late, delivered again; a delivery it had claimed is freed by the sweeper.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # The one static beat schedule. No per-reminder entries: dispatchers claim due rows in batches.
 CELERY_BEAT_SCHEDULE = {
@@ -357,16 +360,19 @@ CELERY_BEAT_SCHEDULE = {
 # Due reminders claimed per transaction; a dispatcher run keeps claiming until none is due
 # or its time budget (below the task's soft time limit) is spent.
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)
-REMINDER_DISPATCH_BUDGET_SECONDS = 45
+REMINDER_DISPATCH_BUDGET_SECONDS = env_int("REMINDER_DISPATCH_BUDGET_SECONDS", 45)
 # Sends per person per rolling 24 hours across the outside channels (the inbox always gets the
 # notification; beyond the cap the others are recorded as skipped).
 NOTIFICATION_DAILY_CAP = env_int("NOTIFICATION_DAILY_CAP", 60)
 # Delivery attempts before giving up; backoff doubles from the first delay, with jitter, and
 # never beyond CELERY_MAX_COUNTDOWN_SECONDS.
-DELIVERY_MAX_ATTEMPTS = 6
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6)
 DELIVERY_FIRST_RETRY_SECONDS = 30
 # A delivery waiting (or claimed by a worker) this long without news is enqueued again.
-DELIVERY_SWEEP_AFTER_SECONDS = 180
+DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 180)
+# A delivery task stops taking deliveries from its chunk after this long (below the soft time
+# limit) and enqueues the rest.
+DELIVERY_TASK_BUDGET_SECONDS = 40
 # An unanswered supplement reminder becomes a missed dose after this many minutes.
 MISSED_AFTER_MINUTES = env_int("MISSED_AFTER_MINUTES", 240)
 # Caregivers with the missed-dose permission hear of a missed dose this long after it.

@@ -1,5 +1,7 @@
 """Thin Celery tasks: take ids or names, call a service."""
 
+import time
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -41,7 +43,13 @@ def dispatch_reminders() -> int:
 def deliver_notifications(delivery_ids: list[int]) -> None:
     """Idempotent because each delivery is claimed (pending → sending) before it is sent: a
     repeated message finds it claimed or sent and does nothing."""
-    for delivery_id in delivery_ids:
+    # A slow channel (10 s timeouts) must not run the chunk past the task's time limit: what
+    # is left after the budget goes back on the queue as a task of its own.
+    deadline = time.monotonic() + settings.DELIVERY_TASK_BUDGET_SECONDS
+    for index, delivery_id in enumerate(delivery_ids):
+        if time.monotonic() > deadline:
+            deliver_notifications.delay(delivery_ids[index:])
+            return
         notifications.deliver(delivery_id=delivery_id, now=timezone.now(), retry=_retry_later)
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -123,6 +124,8 @@ def _sent_today(owner_ids: Iterable[UUID], now: datetime) -> dict[UUID, int]:
             created_at__gte=now - timedelta(days=1),
         )
         .exclude(channel="inapp")
+        # What went out or is about to; skipped ones (no device, capped) use none of it.
+        .filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT])
         .values_list("notification__owner_id")
         .annotate(count=Count("pk"))
     )
@@ -137,9 +140,11 @@ class DispatchResult:
 
 
 def _enqueue_after_commit(ids: list[int], enqueue: Enqueue) -> None:
+    # robust: a broker that is down fails one chunk (logged; the sweeper sends it later), not
+    # the rest of the batch's chunks nor the dispatcher run.
     for start in range(0, len(ids), ENQUEUE_CHUNK):
         chunk = ids[start : start + ENQUEUE_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: enqueue(chunk))  # type: ignore[misc]
+        transaction.on_commit(lambda chunk=chunk: enqueue(chunk), robust=True)  # type: ignore[misc]
 
 
 def dispatch_batch(*, now: datetime, enqueue: Enqueue, batch_size: int) -> int:
@@ -334,6 +339,8 @@ def deliver(*, delivery_id: int, now: datetime, retry: Callable[[int, float], No
             status = DeliveryStatus.SENT
         except channels.NoRecipient as exc:
             status, entry["outcome"] = DeliveryStatus.SKIPPED, f"skipped: {exc}"
+        except SoftTimeLimitExceeded:
+            raise  # the task's time is up: the claim goes stale and the sweeper frees it
         except channels.PermanentError as exc:
             status, entry["error"] = DeliveryStatus.FAILED, f"permanent: {exc}"
         except Exception as exc:  # transient, or a bug: both are retried within the bound
@@ -355,9 +362,12 @@ def deliver(*, delivery_id: int, now: datetime, retry: Callable[[int, float], No
     if retry_in is not None:
         updates["next_attempt_at"] = now + timedelta(seconds=retry_in)
         updates["enqueued_at"] = now
-    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(**updates)
+    # Only this claim's row: a claim freed by the sweeper and taken again is not overwritten.
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at=now).update(
+        **updates
+    )
     if retry_in is not None:
-        transaction.on_commit(lambda: retry(delivery_id, retry_in))
+        transaction.on_commit(lambda: retry(delivery_id, retry_in), robust=True)
     # The channel and outcome only: no health words, addresses or tokens in logs.
     logger.info("delivery %s via %s: %s", delivery_id, delivery.channel, status)
     return Attempt(status, retry_in)
