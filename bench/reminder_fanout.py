@@ -39,9 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import psycopg
 import redis
-from psycopg import sql
+from pgdb import create_database, database_name, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -50,35 +49,6 @@ LINEAR_TARGET = 11
 
 
 # --- the database (as bench/insights.py) ------------------------------------------------------
-
-
-def database_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name:
-        raise SystemExit(f"DATABASE_URL names no database: {url}")
-    return name
-
-
-def server_conninfo(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit(f"reminder_fanout.py needs PostgreSQL, got {parts.scheme}://")
-    return parts._replace(scheme="postgresql", path="/postgres").geturl()
-
-
-def create_database(url: str) -> None:
-    with psycopg.connect(server_conninfo(url), autocommit=True) as conn:
-        # Fails when it exists: a database this script did not create is never dropped.
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database_name(url))))
-
-
-def drop_database(url: str) -> None:
-    with psycopg.connect(server_conninfo(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(database_name(url))
-            )
-        )
 
 
 # --- a mail server that only counts -----------------------------------------------------------

@@ -413,6 +413,15 @@ def trends_payload(trends: Trends) -> dict[str, Any]:
     }
 
 
+# `?from=&to=` as period_from_request reads them (trends/ and me/report/).
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First local date; default: 30 days before `to`."
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last local date; default: today."),
+]
+
+
 def period_from_request(request: Request, today: date) -> tuple[date, date]:
     """``?from=&to=`` as local dates: defaults to the last 30 days; at most MAX_PERIOD_DAYS."""
     last = parse_date_param(request, "to") or today
@@ -434,14 +443,7 @@ class TrendsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "from",
-                OpenApiTypes.DATE,
-                description="First local date; default: 30 days before `to`.",
-            ),
-            OpenApiParameter(
-                "to", OpenApiTypes.DATE, description="Last local date; default: today."
-            ),
+            *PERIOD_PARAMETERS,
             OpenApiParameter("bucket", str, enum=list(BUCKETS), description="Default: day."),
         ],
         responses=TrendsSerializer,

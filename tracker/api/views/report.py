@@ -3,12 +3,12 @@ from typing import Any, cast
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.api.insights import NO_STORE, period_from_request
+from tracker.api.insights import NO_STORE, PERIOD_PARAMETERS, period_from_request
 from tracker.api.negotiation import DownloadNegotiation
 from tracker.api.serializers import DetailSerializer
 from tracker.models import User
@@ -29,16 +29,7 @@ class ReportView(APIView):
 
     @extend_schema(
         operation_id="me_report",
-        parameters=[
-            OpenApiParameter(
-                "from",
-                OpenApiTypes.DATE,
-                description="First local date; default: 30 days before `to`.",
-            ),
-            OpenApiParameter(
-                "to", OpenApiTypes.DATE, description="Last local date; default: today."
-            ),
-        ],
+        parameters=PERIOD_PARAMETERS,
         responses={
             (200, PDF): OpenApiResponse(
                 OpenApiTypes.BINARY,
