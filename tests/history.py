@@ -30,7 +30,11 @@ def add_history(user: User, *, days: int, end: datetime) -> None:
     plan = InjectionPlan.objects.create(
         owner=user, product="Hydroxo", dose_ug=1000, route="im", maintenance_interval_days=56
     )
-    intakes, doses, injections, entries, labs = [], [], [], [], []
+    intakes: list[FoodIntake] = []
+    doses: list[SupplementDose] = []
+    injections: list[Injection] = []
+    entries: list[SymptomEntry] = []
+    labs: list[LabResult] = []
     for offset in range(days):
         day = last - timedelta(days=offset)
         for meal, hour in MEALS:
@@ -80,11 +84,8 @@ def add_history(user: User, *, days: int, end: datetime) -> None:
                     canonical_unit="pmol/L",
                 )
             )
-    for model, rows in (
-        (FoodIntake, intakes),
-        (SupplementDose, doses),
-        (Injection, injections),
-        (SymptomEntry, entries),
-        (LabResult, labs),
-    ):
-        model.objects.bulk_create(rows, batch_size=500)  # type: ignore[attr-defined]
+    FoodIntake.objects.bulk_create(intakes, batch_size=500)
+    SupplementDose.objects.bulk_create(doses, batch_size=500)
+    Injection.objects.bulk_create(injections, batch_size=500)
+    SymptomEntry.objects.bulk_create(entries, batch_size=500)
+    LabResult.objects.bulk_create(labs, batch_size=500)

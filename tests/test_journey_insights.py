@@ -57,5 +57,5 @@ def test_two_years_of_seeded_history_through_every_insight():
     assert set(trends.json()["labs"]) >= {"serum_b12"}
     assert fhir.status_code == 200
     bundle = Bundle.model_validate_json(fhir.content)
-    kinds = {entry.resource.__resource_type__ for entry in bundle.entry}
+    kinds = {entry.resource.__resource_type__ for entry in bundle.entry or []}  # type: ignore[union-attr]
     assert kinds >= {"Patient", "MedicationStatement", "MedicationAdministration", "Observation"}

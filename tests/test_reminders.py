@@ -265,7 +265,7 @@ def test_the_daily_cap_keeps_the_inbox_but_records_the_other_channels_as_skipped
 
     email = Delivery.objects.filter(channel="email").order_by("created_at")
     assert [d.status for d in email] == ["pending", "pending", "skipped"]
-    assert email.last().last_error == "daily cap reached"
+    assert [d.last_error for d in email][-1] == "daily cap reached"
     assert Delivery.objects.filter(channel="inapp", status="sent").count() == 3
 
 
@@ -464,6 +464,7 @@ def test_an_unanswered_reminder_becomes_one_missed_dose_and_history_stays(
 
 def test_a_dose_logged_by_hand_is_not_marked_missed(user, django_capture_on_commit_callbacks):
     notification = _supplement_notification(user, django_capture_on_commit_callbacks)
+    assert notification.reminder is not None and notification.reminder.supplement is not None
     SupplementDose.objects.create(
         owner=user,
         supplement=notification.reminder.supplement,
