@@ -22,6 +22,7 @@ from tests.factories import make_food, make_user
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.exports import export_tables
 from tracker.models import (
+    AccessLog,
     Alert,
     CareLink,
     Food,
@@ -37,6 +38,7 @@ from tracker.models import (
     SymptomEntry,
     User,
 )
+from tracker.services.audit import record_access  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,7 @@ EXPECTED_NAMES: dict[type[Model], str] = {
     Reminder: "reminders",
     Notification: "notifications",
     CareLink: "care_links",
+    AccessLog: "access_logs",
 }
 
 
@@ -223,6 +226,7 @@ def _history(person: User, *, days: int = 1, start: datetime | None = None) -> N
     CareLink.objects.create(
         patient=person, caregiver=helper, status="active", permissions=["missed_dose_alerts"]
     )
+    record_access(actor=helper, patient=person, what="summary", channel="api", now=start)
     LabResult.objects.create(
         owner=person,
         test="folate",

@@ -5,7 +5,10 @@ from .foods import Food, FoodIntake, Meal
 from .injections import Injection, InjectionPlan
 from .labs import LabResult
 from .reminders import (
+    AccessChannel,
+    AccessLog,
     CareLink,
+    CareLinkStatus,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -18,9 +21,12 @@ from .supplements import DoseStatus, Supplement, SupplementDose
 from .system import ServiceHeartbeat
 
 __all__ = [
+    "AccessChannel",
+    "AccessLog",
     "Alert",
     "Article",
     "CareLink",
+    "CareLinkStatus",
     "Delivery",
     "DeliveryStatus",
     "DietType",

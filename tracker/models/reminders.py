@@ -217,26 +217,84 @@ class CareLinkStatus(models.TextChoices):
 
 
 class CareLink(TimestampedModel):
-    """A patient's consent for a caregiver (minimal: the caregiver issue extends it with
-    invitations and the caregiver admin). Only what missed-dose alerts need."""
+    """A patient's consent for a caregiver: invited by email (a one-time token, stored hashed),
+    accepted by the caregiver's account, revocable by the patient at any time. Only an active,
+    unexpired link with the right permission lets the caregiver see or hear anything."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
+    # Empty until the invitation is accepted (the caregiver may not have an account yet).
     caregiver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    invited_email = models.EmailField(blank=True)
     status = models.CharField(
         max_length=8, choices=CareLinkStatus.choices, default=CareLinkStatus.INVITED
     )
     permissions = models.JSONField(default=list)  # view_summary, missed_dose_alerts
+    # SHA-256 of the invitation token (the token itself is only ever in the email); cleared
+    # once used, so it works once.
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    invitation_expires_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The patient may give the link an end date; past it the link grants nothing.
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["patient", "caregiver"], name="carelink_one_per_pair"),
+            models.UniqueConstraint(
+                fields=["patient", "caregiver"],
+                condition=Q(caregiver__isnull=False),
+                name="carelink_one_per_pair",
+            ),
             models.CheckConstraint(
                 name="carelink_not_self", condition=~Q(patient=models.F("caregiver"))
             ),
+            models.CheckConstraint(
+                name="carelink_active_has_caregiver",
+                condition=~Q(status="active") | Q(caregiver__isnull=False),
+            ),
         ]
+        indexes = [
+            # What a caregiver may see: their active links, on every caregiver request.
+            models.Index(fields=["caregiver", "status"], name="carelink_caregiver_idx"),
+            models.Index(fields=["patient", "status"], name="carelink_patient_idx"),
+        ]
+
+
+class AccessChannel(models.TextChoices):
+    CAREGIVER_ADMIN = "caregiver_admin", _("Caregiver site")
+    API = "api", _("App (API)")
+    STAFF_ADMIN = "staff_admin", _("Staff admin")
+    EXPORT = "export", _("Export")
+
+
+class AccessLog(models.Model):
+    """Who read whose health data, what and when (DESIGN invariant 8). Append-only: written by
+    tracker.services.audit, never edited or deleted through the admin or the API. It names the
+    page or resource read, never a health value."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # SET_NULL: erasing the reader's account keeps the record that a read happened.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254)  # the reader's email when it happened
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    what = models.CharField(max_length=80)  # e.g. "summary", "symptom entry", "export (fhir)"
+    channel = models.CharField(max_length=16, choices=AccessChannel.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # "Who looked at my data", newest first.
+            models.Index(fields=["patient", "-at"], name="accesslog_patient_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} read {self.what} ({self.channel}) at {self.at:%Y-%m-%d %H:%M}"

@@ -48,6 +48,7 @@ from tracker.models import (
     SupplementDose,
 )
 from tracker.models.supplements import DoseSource
+from tracker.queries.care import MISSED_DOSE_ALERTS, active_links
 from tracker.queries.injections import plan_statuses
 from tracker.services.reminders import fire_time, next_occurrence_for
 from tracker.services.supplements import record_supplement_dose, update_supplement_dose
@@ -538,14 +539,10 @@ def alert_caregivers(*, now: datetime, enqueue: Enqueue) -> int:
     whose active, unexpired link grants missed-dose alerts, through the caregiver's own
     channels and quiet hours (unique per caregiver and dose: never twice)."""
     delay = timedelta(minutes=settings.CARE_ALERT_DELAY_MINUTES)
-    links = (
-        CareLink.objects.filter(status="active")
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .select_related("caregiver__profile", "patient")
-    )
+    links = active_links(now=now).select_related("caregiver__profile", "patient")
     by_patient: dict[UUID, list[CareLink]] = defaultdict(list)
     for link in links:
-        if "missed_dose_alerts" in (link.permissions or []):
+        if MISSED_DOSE_ALERTS in (link.permissions or []):
             by_patient[link.patient_id].append(link)
     if not by_patient:
         return 0
@@ -560,6 +557,7 @@ def alert_caregivers(*, now: datetime, enqueue: Enqueue) -> int:
     starts: dict[UUID, datetime] = {}
     for dose in missed:
         for link in by_patient[dose.owner_id]:
+            assert link.caregiver is not None  # active links have one (a database constraint)
             profile = link.caregiver.profile
             texts = caregiver_alert_texts(
                 discreet=profile.discreet_notifications, patient_email=link.patient.email
