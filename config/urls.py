@@ -3,6 +3,9 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tracker.admin.care_site import care_site
+from tracker.web.access_log import access_log_page
+from tracker.web.care import care_accept_page, care_page, care_revoke_page
 from tracker.web.dashboard import dashboard_page
 from tracker.web.disclaimer import disclaimer_page
 from tracker.web.health import healthz
@@ -14,6 +17,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("dashboard/", dashboard_page, name="dashboard"),
+    path("care/access-log/", access_log_page, name="access-log"),
+    path("care/", care_page, name="care"),
+    path("care/accept/", care_accept_page, name="care-accept"),
+    path("care/links/<uuid:link_id>/revoke/", care_revoke_page, name="care-revoke"),
     path("learn/", learn_index, name="learn"),
     path("screening/", screening_page, name="screening"),
     path("disclaimer/", disclaimer_page, name="disclaimer"),
@@ -23,5 +30,6 @@ urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("care-admin/", care_site.urls),
     path("admin/", admin.site.urls),
 ]

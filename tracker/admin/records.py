@@ -1,13 +1,33 @@
 """Staff admin for the logged records: read-only (a person's health history is theirs to
 change, through the app), searchable by the owner's email, with owners and foods joined in the
-list query so a page costs the same at any history size."""
+list query so a page costs the same at any history size.
+
+A staff member opening someone else's record is a read of their health data, so it writes an
+AccessLog row (DESIGN invariant 8), which the person sees on "Who looked at your data":
+
+- a change view (GET, rendered): one row for the record's owner, ``what`` = the model's verbose
+  name ("symptom entry");
+- nothing for refused requests (403, a missing or malformed id's redirect), for a staff member's
+  own records (not someone else's data), for the add/delete pages (always refused here) or for
+  the history page (it shows the admin's change log, which read-only records never get).
+
+Changelists are not audited yet. They do show values (severity, lab values, µg) of many
+people, but a row per person shown means up to list_per_page INSERTs through record_access (the
+only writer) per page, and a cost that varies with how many people a page happens to show; that
+wants a bulk writer in tracker.services.audit first (one INSERT per page).
+
+The rows name the kind of record, never a value from it.
+"""
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from tracker.models import (
+    AccessChannel,
+    AccessLog,
     Alert,
     Article,
     Delivery,
@@ -21,8 +41,23 @@ from tracker.models import (
     Supplement,
     SupplementDose,
     SymptomEntry,
+    User,
 )
+from tracker.services.audit import record_access
 from tracker.services.content import save_edited_article
+
+
+def record_staff_read(*, request: HttpRequest, patient: User, what: str) -> AccessLog | None:
+    """The AccessLog row for a staff page that showed someone's record; none for one's own."""
+    if patient.pk == request.user.pk:
+        return None
+    return record_access(
+        actor=request.user,
+        patient=patient,
+        what=what,
+        channel=AccessChannel.STAFF_ADMIN,
+        now=timezone.now(),
+    )
 
 
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
@@ -30,6 +65,33 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
     search_fields = ("owner__email",)
     show_full_result_count = False  # skips a COUNT(*) over the whole table on every page
     list_per_page = 50
+    # The path from a record to the person it belongs to (whose read is logged).
+    patient_path = "owner"
+
+    def patient_of(self, obj: Any) -> User:
+        for name in self.patient_path.split("__"):
+            obj = getattr(obj, name)
+        return obj  # type: ignore[no-any-return]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Only a page that shows the record: a refused request raises (403) and a missing
+        # or malformed id redirects, and neither writes a row.
+        context = getattr(response, "context_data", None) or {}
+        record = context.get("original")
+        if request.method == "GET" and response.status_code == 200 and record is not None:
+            record_staff_read(
+                request=request,
+                patient=self.patient_of(record),
+                what=str(self.model._meta.verbose_name),
+            )
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -148,3 +210,31 @@ class DeliveryAdmin(ReadOnlyRecordAdmin):
     list_filter = ("channel", "status")
     list_select_related = ("notification",)  # type: ignore[misc]
     search_fields = ("notification__owner__email",)
+    patient_path = "notification__owner"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who read whose health data. Append-only: staff can list, search and open rows, never add,
+    change or delete them (no delete action either). Reading it is not audited itself: a row
+    names the reader, the person and the kind of record, never a health value."""
+
+    list_display = ("at", "actor_label", "patient", "what", "channel")
+    list_filter = ("channel",)
+    list_select_related = ("patient",)
+    search_fields = ("actor_label", "patient__email")
+    ordering = ("-at",)
+    show_full_result_count = False  # skips a COUNT(*) over the whole log on every page
+    list_per_page = 50
+    fields = ("at", "actor", "actor_label", "patient", "what", "channel")
+    readonly_fields = fields
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

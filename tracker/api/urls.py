@@ -1,6 +1,9 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from tracker.api.access_log import AccessLogView
+from tracker.api.care import CareAcceptView, CareInvitationView, CareLinkViewSet
+from tracker.api.care_summary import CareSummaryView
 from tracker.api.content import ArticleViewSet
 from tracker.api.devices import DeviceViewSet
 from tracker.api.insights import DashboardView, TrendsView
@@ -36,6 +39,7 @@ router.register("symptom-entries", SymptomEntryViewSet, basename="symptom-entry"
 router.register("lab-results", LabResultViewSet, basename="lab-result")
 router.register("reminders", ReminderViewSet, basename="reminder")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("care/links", CareLinkViewSet, basename="care-link")
 
 urlpatterns = [
     path("auth/register/", RegisterView.as_view(), name="auth-register"),
@@ -49,5 +53,13 @@ urlpatterns = [
     path("screening/", ScreeningView.as_view(), name="screening"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("trends/", TrendsView.as_view(), name="trends"),
+    path("care/access-log/", AccessLogView.as_view(), name="care-access-log"),
+    path("care/invitations/", CareInvitationView.as_view(), name="care-invitations"),
+    path("care/invitations/accept/", CareAcceptView.as_view(), name="care-invitation-accept"),
+    path(
+        "care/patients/<uuid:patient_id>/summary/",
+        CareSummaryView.as_view(),
+        name="care-patient-summary",
+    ),
     path("", include(router.urls)),
 ]

@@ -122,6 +122,17 @@ def upcoming_reminders(user: Any, *, now: datetime, until: datetime) -> list[Rem
     )
 
 
+def missed_doses(user: Any, period: Period, limit: int = LIST_LIMIT) -> list[SupplementDose]:
+    """Doses recorded as missed in the period, newest first, with their supplement."""
+    return list(
+        SupplementDose.objects.for_user(user)
+        .alive()
+        .filter(status="missed", occurred_at__gte=period.since, occurred_at__lt=period.until)
+        .select_related("supplement")
+        .order_by("-occurred_at")[:limit]
+    )
+
+
 def dashboard_for(user: Any, *, now: datetime) -> Dashboard:
     profile: Profile = user.profile
     tz_name = profile.effective_timezone
@@ -133,13 +144,7 @@ def dashboard_for(user: Any, *, now: datetime) -> Dashboard:
     day = days[today]
     week_intake = sum((d.intake_ug for d in days.values()), Decimal(0))
     week_absorbed = sum((d.absorbed_ug for d in days.values()), Decimal(0))
-    missed = list(
-        SupplementDose.objects.for_user(user)
-        .alive()
-        .filter(status="missed", occurred_at__gte=week.since, occurred_at__lt=week.until)
-        .select_related("supplement")
-        .order_by("-occurred_at")[:LIST_LIMIT]
-    )
+    missed = missed_doses(user, week)
     return Dashboard(
         today=today,
         tz_name=tz_name,
