@@ -581,3 +581,35 @@ def test_a_new_time_zone_keeps_the_local_time_of_every_reminder(user):
     assert response.status_code == 200
     reminder.refresh_from_db()
     assert reminder.next_fire_at == datetime(2026, 12, 1, 13, tzinfo=UTC)  # 08:00 in New York
+
+
+def test_caregivers_hear_of_red_flags_and_overdue_injections_once_each(user):
+    from tracker.models import Alert, SymptomEntry
+
+    son = make_user(email="son@example.org", discreet_notifications=False)
+    CareLink.objects.create(
+        patient=user, caregiver=son, status="active", permissions=["missed_dose_alerts"]
+    )
+    entry = SymptomEntry.objects.create(
+        owner=user, symptom="numbness", severity=9, recorded_at=at(1, 9)
+    )
+    red = Alert.objects.create(
+        owner=user, symptom_entry=entry, rule="severe_nerve_symptom", level="urgent"
+    )
+    Alert.objects.filter(pk=red.pk).update(created_at=at(1, 9))
+    plan = InjectionPlan.objects.create(
+        owner=user, product="Hydroxo", dose_ug=1000, route="im", maintenance_interval_days=28
+    )
+    Injection.objects.create(owner=user, plan=plan, given_at=at(2, 10, month=11), dose_ug=1000)
+    _calls, enqueue = enqueued()
+
+    # Due 30 November: overdue from the start of 1 December (London), alerted an hour later.
+    first = pipeline.alert_caregivers(now=at(1, 11), enqueue=enqueue)
+    again = pipeline.alert_caregivers(now=at(1, 12), enqueue=enqueue)
+
+    assert (first, again) == (2, 0)
+    kinds = dict(Notification.objects.filter(owner=son).values_list("kind", "title"))
+    assert kinds == {
+        "caregiver_red_flag": "Warning sign recorded",
+        "caregiver_overdue_injection": "Injection overdue",
+    }

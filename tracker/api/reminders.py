@@ -251,7 +251,7 @@ class NotificationViewSet(OwnedReadOnlyViewSet):
         body = ActSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if (
-            notification.kind == "caregiver_missed_dose"
+            notification.kind.startswith("caregiver_")
             and body.validated_data["action"] != "snooze"
         ):
             raise serializers.ValidationError(

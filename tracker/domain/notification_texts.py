@@ -39,10 +39,21 @@ def reminder_texts(*, kind: str, discreet: bool, name: str = "", heads_up_days: 
     raise ValueError(f"Unknown reminder kind: {kind!r}")
 
 
-def caregiver_alert_texts(*, discreet: bool, patient_email: str) -> Texts:
+CAREGIVER_ALERTS = {
+    "caregiver_missed_dose": ("Missed reminder", "%(who)s has not recorded a scheduled dose."),
+    "caregiver_overdue_injection": (
+        "Injection overdue",
+        "%(who)s has an injection past its due date in their plan.",
+    ),
+    "caregiver_red_flag": (
+        "Warning sign recorded",
+        "%(who)s recorded a symptom that the app marks as a reason to seek medical advice.",
+    ),
+}
+
+
+def caregiver_alert_texts(*, kind: str, discreet: bool, patient_email: str) -> Texts:
     if discreet:
         return Texts(_(DISCREET_TITLE), _("Someone you help has a reminder that needs attention."))
-    return Texts(
-        _("Missed reminder"),
-        _("%(who)s has not recorded a scheduled dose.") % {"who": patient_email},
-    )
+    title, body = CAREGIVER_ALERTS[kind]
+    return Texts(_(title), _(body) % {"who": patient_email})

@@ -135,6 +135,9 @@ class Notification(OwnedModel):
     about_dose = models.ForeignKey(
         SupplementDose, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # What a caregiver alert is about, as a stable key ("dose:<id>", "red-flag:<alert id>",
+    # "injection:<plan id>:<due date>"): one alert per caregiver and event, never two.
+    alert_key = models.CharField(max_length=96, blank=True)
 
     occurred_field = "occurrence"
 
@@ -149,6 +152,11 @@ class Notification(OwnedModel):
                 fields=["owner", "about_dose"],
                 condition=Q(about_dose__isnull=False),
                 name="notification_one_alert_per_dose",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "alert_key"],
+                condition=~Q(alert_key=""),
+                name="notification_one_alert_per_event",
             ),
         ]
         indexes = [

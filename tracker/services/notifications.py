@@ -37,11 +37,14 @@ from django.db.models import Count, F, Q
 from tracker import notifications as channels
 from tracker.domain.notification_texts import caregiver_alert_texts, reminder_texts
 from tracker.domain.reminders import defer_for_quiet_hours
+from tracker.domain.timezones import local_day_bounds
 from tracker.models import (
+    Alert,
     CareLink,
     Delivery,
     DeliveryStatus,
     DoseStatus,
+    InjectionPlan,
     Notification,
     Profile,
     Reminder,
@@ -534,11 +537,67 @@ def _missed_dose(notification: Notification) -> SupplementDose | None:
     )
 
 
-def alert_caregivers(*, now: datetime, enqueue: Enqueue) -> int:
-    """A dose missed more than CARE_ALERT_DELAY_MINUTES ago makes one alert for each caregiver
-    whose active, unexpired link grants missed-dose alerts, through the caregiver's own
-    channels and quiet hours (unique per caregiver and dose: never twice)."""
+@dataclass(frozen=True)
+class CareEvent:
+    patient_id: UUID
+    kind: str
+    key: str
+    occurrence: datetime
+    dose: SupplementDose | None = None
+
+
+def _care_events(patient_ids: list[UUID], *, now: datetime) -> list[CareEvent]:
+    """Missed doses, red-flag alerts and overdue injections of these patients that happened
+    more than CARE_ALERT_DELAY_MINUTES ago (and within LOOKBACK)."""
     delay = timedelta(minutes=settings.CARE_ALERT_DELAY_MINUTES)
+    window = {"__lte": now - delay, "__gte": now - LOOKBACK}
+    events = [
+        CareEvent(dose.owner_id, "caregiver_missed_dose", f"dose:{dose.pk}", dose.occurred_at, dose)
+        for dose in SupplementDose.objects.filter(
+            owner_id__in=patient_ids,
+            status=DoseStatus.MISSED,
+            deleted_at__isnull=True,
+            **{f"occurred_at{k}": v for k, v in window.items()},
+        )
+    ]
+    events += [
+        CareEvent(alert.owner_id, "caregiver_red_flag", f"red-flag:{alert.pk}", alert.created_at)
+        for alert in Alert.objects.filter(
+            owner_id__in=patient_ids,
+            deleted_at__isnull=True,
+            **{f"created_at{k}": v for k, v in window.items()},
+        )
+    ]
+    plans_by_zone: dict[str, list[InjectionPlan]] = defaultdict(list)
+    for plan in InjectionPlan.objects.filter(
+        owner_id__in=patient_ids, active=True, deleted_at__isnull=True
+    ).select_related("owner__profile"):
+        plans_by_zone[plan.owner.profile.effective_timezone].append(plan)
+    for zone, plans in plans_by_zone.items():
+        statuses = plan_statuses(plans, tz_name=zone, today=now.astimezone(ZoneInfo(zone)).date())
+        for plan in plans:
+            due = statuses[plan.pk].next_due
+            if due is None:
+                continue
+            # Overdue from the start of the day after the due date, in the patient's zone.
+            overdue_at = local_day_bounds(due + timedelta(days=1), zone)
+            if overdue_at <= now - delay and overdue_at >= now - LOOKBACK:
+                events.append(
+                    CareEvent(
+                        plan.owner_id,
+                        "caregiver_overdue_injection",
+                        f"injection:{plan.pk}:{due.isoformat()}",
+                        overdue_at,
+                    )
+                )
+    return events
+
+
+def alert_caregivers(*, now: datetime, enqueue: Enqueue) -> int:
+    """A missed dose, a red-flag alert or an overdue injection, more than
+    CARE_ALERT_DELAY_MINUTES old, makes one alert for each caregiver whose active, unexpired
+    link grants missed-dose alerts, through the caregiver's own channels and quiet hours
+    (unique per caregiver and event: never twice)."""
     links = active_links(now=now).select_related("caregiver__profile", "patient")
     by_patient: dict[UUID, list[CareLink]] = defaultdict(list)
     for link in links:
@@ -546,32 +605,28 @@ def alert_caregivers(*, now: datetime, enqueue: Enqueue) -> int:
             by_patient[link.patient_id].append(link)
     if not by_patient:
         return 0
-    missed = SupplementDose.objects.filter(
-        owner_id__in=list(by_patient),
-        status=DoseStatus.MISSED,
-        deleted_at__isnull=True,
-        occurred_at__lte=now - delay,
-        occurred_at__gte=now - LOOKBACK,
-    )
     alerts = []
     starts: dict[UUID, datetime] = {}
-    for dose in missed:
-        for link in by_patient[dose.owner_id]:
+    for event in _care_events(list(by_patient), now=now):
+        for link in by_patient[event.patient_id]:
             assert link.caregiver is not None  # active links have one (a database constraint)
             profile = link.caregiver.profile
             texts = caregiver_alert_texts(
-                discreet=profile.discreet_notifications, patient_email=link.patient.email
+                kind=event.kind,
+                discreet=profile.discreet_notifications,
+                patient_email=link.patient.email,
             )
             alert = Notification(
                 id=uuid4(),
                 owner=link.caregiver,
-                kind="caregiver_missed_dose",
-                occurrence=dose.occurred_at,
+                kind=event.kind,
+                occurrence=event.occurrence,
                 title=texts.title,
                 body=texts.body,
                 channels=channels_for([], profile),
-                patient_id=dose.owner_id,
-                about_dose=dose,
+                patient_id=event.patient_id,
+                about_dose=event.dose,
+                alert_key=event.key,
             )
             alerts.append(alert)
             starts[alert.pk] = defer_for_quiet_hours(
