@@ -250,10 +250,7 @@ class NotificationViewSet(OwnedReadOnlyViewSet):
         notification = self.get_object()
         body = ActSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if (
-            notification.kind.startswith("caregiver_")
-            and body.validated_data["action"] != "snooze"
-        ):
+        if notification.kind.startswith("caregiver_") and body.validated_data["action"] != "snooze":
             raise serializers.ValidationError(
                 {"action": [_("An alert about someone else can only be snoozed or read.")]}
             )
