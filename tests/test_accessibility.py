@@ -3,33 +3,18 @@ violations, and nothing needs sideways scrolling at 200 % zoom.
 
 Debian's Chromium driven by Playwright (it cannot download its own browser here)."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
 from tests.factories import make_user
 from tests.history import add_history
 from tracker.models import Article, SymptomEntry
 from tracker.services.content import load_articles
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="needs Chromium: apt-get install chromium"
-    ),
-    pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: run make setup (npm ci)"),
-    # Playwright's sync API runs an event loop in this thread; the ORM work happens before it.
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _audit(page, url: str) -> dict:  # type: ignore[no-untyped-def]

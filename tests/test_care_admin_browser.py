@@ -4,33 +4,18 @@ scrolling at 200 % zoom, and screenshots for a person to look at (var/screenshot
 
 Debian's Chromium driven by Playwright (it cannot download its own browser here)."""
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
 from tests.factories import PASSWORD, make_user
 from tests.history import add_history
 from tracker.models import AccessLog, Alert, CareLink, SymptomEntry
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="needs Chromium: apt-get install chromium"
-    ),
-    pytest.mark.skipif(not AXE.exists(), reason="needs axe-core: run make setup (npm ci)"),
-    # Playwright's sync API runs an event loop in this thread; the ORM work happens outside it.
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _audit(page: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from tracker.api.insights import (
     bucket_payload,
     day_payload,
     estimate_payload,
+    injection_plans_payload,
     target_payload,
 )
 from tracker.models import AccessChannel, User
@@ -75,16 +76,7 @@ class CareSummarySerializer(EstimateSerializer):
 
 
 def care_summary_payload(summary: CareSummary) -> dict[str, Any]:
-    plans = [
-        {
-            "plan": item.plan.pk,
-            "product": item.plan.product,
-            "next_due": item.next_due,
-            "overdue_days": item.overdue_days,
-            "phase": item.phase,
-        }
-        for item in summary.next_injections
-    ]
+    plans = injection_plans_payload(summary.next_injections)
     return {
         "patient": {"id": summary.patient.pk, "email": summary.patient.email},
         "date": summary.today,

@@ -5,6 +5,7 @@ Payloads are built as plain dicts (these are the hottest read paths); the serial
 document them for the schema, and tests check the payloads against them.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -27,7 +28,7 @@ from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.targets import ReferenceIntake
 from tracker.domain.units import LAB_TESTS
 from tracker.models import User
-from tracker.queries.dashboard import Dashboard, dashboard_for
+from tracker.queries.dashboard import Dashboard, NextInjection, dashboard_for
 from tracker.queries.trends import (
     BUCKETS,
     DEFAULT_PERIOD_DAYS,
@@ -192,8 +193,8 @@ class DashboardSerializer(EstimateSerializer):
     suggested_articles = SuggestionSerializer(many=True)
 
 
-def dashboard_payload(dashboard: Dashboard) -> dict[str, Any]:
-    plans = [
+def injection_plans_payload(items: Iterable[NextInjection]) -> list[dict[str, Any]]:
+    return [
         {
             "plan": item.plan.pk,
             "product": item.plan.product,
@@ -201,8 +202,12 @@ def dashboard_payload(dashboard: Dashboard) -> dict[str, Any]:
             "overdue_days": item.overdue_days,
             "phase": item.phase,
         }
-        for item in dashboard.next_injections
+        for item in items
     ]
+
+
+def dashboard_payload(dashboard: Dashboard) -> dict[str, Any]:
+    plans = injection_plans_payload(dashboard.next_injections)
     return {
         "date": dashboard.today,
         "timezone": dashboard.tz_name,
