@@ -106,7 +106,7 @@ class Notification(OwnedModel):
     reminder = models.ForeignKey(
         Reminder, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=24)
+    kind = models.CharField(max_length=32)
     # The rule's nominal instant this notification is for (with the reminder, the unique key).
     occurrence = models.DateTimeField()
     # The texts as shown: discreet unless the person opted out (no health words by default).
