@@ -32,6 +32,7 @@ from tracker.api.insights import (
     day_payload,
     estimate_payload,
     injection_plans_payload,
+    missed_doses_payload,
     target_payload,
 )
 from tracker.models import AccessChannel, User
@@ -90,16 +91,7 @@ def care_summary_payload(summary: CareSummary) -> dict[str, Any]:
         },
         "next_injection": plans[0] if plans else None,
         "injection_plans": plans,
-        "missed_doses": [
-            {
-                "id": dose.pk,
-                "supplement": dose.supplement_id,
-                "supplement_name": dose.supplement.name,
-                "scheduled_for": dose.scheduled_for,
-                "occurred_at": dose.occurred_at,
-            }
-            for dose in summary.missed_doses
-        ],
+        "missed_doses": missed_doses_payload(summary.missed_doses),
         "alerts": [
             {
                 "rule": alert.rule,

@@ -27,7 +27,7 @@ from tracker.domain.adherence import Adherence
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.targets import ReferenceIntake
 from tracker.domain.units import LAB_TESTS
-from tracker.models import User
+from tracker.models import SupplementDose, User
 from tracker.queries.dashboard import Dashboard, NextInjection, dashboard_for
 from tracker.queries.trends import (
     BUCKETS,
@@ -206,6 +206,19 @@ def injection_plans_payload(items: Iterable[NextInjection]) -> list[dict[str, An
     ]
 
 
+def missed_doses_payload(doses: Iterable[SupplementDose]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": dose.pk,
+            "supplement": dose.supplement_id,
+            "supplement_name": dose.supplement.name,
+            "scheduled_for": dose.scheduled_for,
+            "occurred_at": dose.occurred_at,
+        }
+        for dose in doses
+    ]
+
+
 def dashboard_payload(dashboard: Dashboard) -> dict[str, Any]:
     plans = injection_plans_payload(dashboard.next_injections)
     return {
@@ -228,16 +241,7 @@ def dashboard_payload(dashboard: Dashboard) -> dict[str, Any]:
         },
         "next_injection": plans[0] if plans else None,
         "injection_plans": plans,
-        "missed_doses": [
-            {
-                "id": dose.pk,
-                "supplement": dose.supplement_id,
-                "supplement_name": dose.supplement.name,
-                "scheduled_for": dose.scheduled_for,
-                "occurred_at": dose.occurred_at,
-            }
-            for dose in dashboard.missed_doses
-        ],
+        "missed_doses": missed_doses_payload(dashboard.missed_doses),
         "due_reminders": [
             {
                 "notification": notification.pk,
