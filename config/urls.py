@@ -27,6 +27,10 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("learn/<slug:slug>/", learn_article, name="learn-article"),
+    # The web front's own pages, one module per area (each owns its routes).
+    path("", include("tracker.web.urls_accounts")),
+    path("", include("tracker.web.urls_logging")),
+    path("", include("tracker.web.urls_reminders")),
     re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
