@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("tracker.web.urls_accounts")),
     path("", include("tracker.web.urls_logging")),
     path("", include("tracker.web.urls_reminders")),
+    path("", include("tracker.web.urls_privacy")),
     re_path(r"^api/(?P<version>v1)/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
