@@ -84,3 +84,23 @@ def test_times_on_the_page_are_in_the_persons_time_zone():
     text = page_for(person).content.decode()
 
     assert "Next reminder: Tue 18:00" in text  # 23:00 UTC
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("7", 7), ("30", 30), ("365", 30), ("x", 30)])
+def test_the_charts_show_the_last_7_or_30_days(asked, shown):
+    person = make_user(timezone="Europe/London")
+    add_history(person, days=40, end=NOW)
+    client = Client()
+    client.force_login(person)
+
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/dashboard/", {"days": asked})
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f"The last {shown} days" in text
+    assert f'href="?days={shown}" aria-current="page"' in text
+    assert text.count("<svg") == 2
+    charted = response.context["month"]
+    assert len(charted.buckets) == shown
+    assert charted.buckets[-1].start == NOW.date()

@@ -18,7 +18,8 @@ from tracker.models import User
 from tracker.queries.dashboard import dashboard_for
 from tracker.queries.trends import trends_for
 
-CHART_DAYS = 30
+# The charts' periods a person can pick; the first is the default.
+CHART_PERIODS = (30, 7)
 
 
 @never_cache  # health data: no shared or browser cache keeps it
@@ -26,9 +27,10 @@ CHART_DAYS = 30
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     dashboard = dashboard_for(user, now=timezone.now())
+    days = chart_days(request.GET.get("days"))
     month = trends_for(
         user,
-        first=dashboard.today - timedelta(days=CHART_DAYS - 1),
+        first=dashboard.today - timedelta(days=days - 1),
         last=dashboard.today,
         bucket="day",
         today=dashboard.today,
@@ -40,6 +42,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             for alert in dashboard.alerts
         ],
         "month": month,
+        "chart_days": days,
+        "chart_periods": CHART_PERIODS,
         # The chart module writes the SVG itself (matplotlib, no user text in it but symptom
         # and test labels from our own vocabularies).
         "intake_chart": mark_safe(charts.intake_chart(trends=month)),  # noqa: S308
@@ -49,3 +53,13 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "disclaimer": DISCLAIMER,
     }
     return render(request, "web/dashboard.html", context)
+
+
+def chart_days(raw: str | None) -> int:
+    """The chart period asked for, or the default for anything else (a bookmark with an odd
+    value still opens the page)."""
+    try:
+        days = int(raw or "")
+    except ValueError:
+        return CHART_PERIODS[0]
+    return days if days in CHART_PERIODS else CHART_PERIODS[0]
