@@ -39,8 +39,9 @@ run: setup
 	@echo "    admin       http://$(HOST):$(PORT)/admin/"
 	@echo "    health      http://$(HOST):$(PORT)/healthz"
 	@$(MANAGE) ensure_demo_account
+	@$(MANAGE) ensure_vapid_keys
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho --env /dev/null --procfile Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho --env $(if $(VAPID_PRIVATE_KEY),/dev/null,var/dev.env) --procfile Procfile.dev start
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
