@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -24,8 +23,6 @@ urlpatterns = [
     path("learn/", learn_index, name="learn"),
     path("screening/", screening_page, name="screening"),
     path("disclaimer/", disclaimer_page, name="disclaimer"),
-    path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("learn/<slug:slug>/", learn_article, name="learn-article"),
     # The web front's own pages, one module per area (each owns its routes).
     path("", include("tracker.web.urls_accounts")),

@@ -33,3 +33,26 @@ def test_the_web_sign_in_locks_out_after_repeated_failures(client, db, settings)
         "/accounts/login/", {"username": "walter@example.org", "password": PASSWORD}
     )
     assert locked.status_code == 429
+
+
+def test_a_visitor_is_invited_to_create_an_account_or_sign_in(client, db):
+    from tracker.domain.disclaimer import DISCLAIMER
+
+    html = client.get("/").content.decode()
+
+    assert 'class="button" href="/accounts/signup/"' in html
+    assert 'class="button secondary" href="/accounts/login/"' in html
+    assert str(DISCLAIMER) in html  # the one disclaimer text, not a copy of it
+    assert "Go to your dashboard" not in html
+    assert "<style" not in html and " style=" not in html
+
+
+def test_a_signed_in_visitor_is_shown_the_way_to_their_dashboard(client, db):
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+
+    html = client.get("/").content.decode()
+
+    assert 'class="button" href="/dashboard/"' in html and "Go to your dashboard" in html
+    assert 'href="/accounts/signup/"' not in html
