@@ -26,5 +26,9 @@ USER app
 
 EXPOSE 8000
 
+# The access log names no path and no query string (the invitation token travels in one, the
+# password reset token in the other); tracker.request's JSON line with the same request_id has
+# the path, secrets written as <token>.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "30", "--access-logfile", "-"]
+     "--timeout", "30", "--access-logfile", "-", \
+     "--access-logformat", "%(t)s %(m)s %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s"]

@@ -110,8 +110,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every line logged below it, and one line per request.
+    "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: too large is a 413 without reading it.
+    "tracker.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no CSP and may be cached.
+    "tracker.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,6 +158,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # The web server and the worker write concurrently: WAL lets readers continue during a
         # write, IMMEDIATE takes the write lock up front instead of failing on upgrade, and the
         # busy timeout waits for the lock instead of raising "database is locked".
+        # synchronous=NORMAL: with WAL a power cut can lose the last commits but never corrupts
+        # the file, and a commit needs no fsync (bench/sqlite_writers.py; tests/
+        # test_sqlite_settings.py checks all four are in effect).
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
@@ -265,6 +274,16 @@ REST_FRAMEWORK = {
         # points at Redis). Throttles slow abuse; the axes lockout is the actual control.
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
+        # Per client address: each password-reset request may email the address typed.
+        "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/hour"),
+        # Per person (tracker.api.throttles), API and web pages together. A day of logging is
+        # a few dozen entries and a first sync of an offline phone a few hundred; far above
+        # both, and above any load test's per-user rate, yet a bound on a runaway client.
+        "create": env_str("THROTTLE_CREATE", "600/hour"),
+        # Each invitation sends an email to an address the person typed.
+        "invitation": env_str("THROTTLE_INVITATION", "20/day"),
+        # The export and the PDF report read all the person's data and draw charts.
+        "download": env_str("THROTTLE_DOWNLOAD", "60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # DRF's default (None) takes X-Forwarded-For as sent, so a client could pick a fresh
@@ -292,6 +311,11 @@ SPECTACULAR_SETTINGS = {
         "SupplementRouteEnum": "tracker.models.supplements.SupplementRoute",
         "InjectionRouteEnum": "tracker.models.injections.InjectionRoute",
     },
+    # The default enum hook, then the 400/401/403/404/429 responses each operation can return.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.declare_error_responses",
+    ],
 }
 
 
@@ -444,27 +468,91 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("USE_X_FORWARDED_PROTO", IS_PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if IS_PRODUCTION else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
-SECURE_HSTS_PRELOAD = IS_PRODUCTION
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", IS_PRODUCTION)
+# Off unless the operator asks: preloading binds every subdomain of the registered domain to
+# HTTPS in browsers for months and is slow to undo; only the domain's owner can decide that.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # `check --deploy` warns about the choice above (security.W021); it is deliberate.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# same-origin: other sites never see our paths (nor /care/accept/?token=…, which also sends
+# no-referrer itself). Our logs never record the Referer.
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: forms carry the token ({% csrf_token %}).
+CSRF_COOKIE_HTTPONLY = True
+# Lax, not Strict: a caregiver opening the invitation link from an email arrives signed in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy, Permissions-Policy and Cache-Control of responses with health
+# data: tracker.middleware.SecurityHeadersMiddleware.
 
 
-# --- logging: plain lines on stderr; request bodies and health values are never logged ---
+# --- resource limits (OWASP API4); per-person quotas are the throttle rates above ---
+
+# Bodies above these are refused with 413 before they are read (tracker.middleware). The API's
+# largest body is one record (a note of at most 4,096 characters); the web and admin forms
+# include article bodies in Markdown.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# Form fields per request (a 400 beyond): the admin's bulk actions post one per selected row
+# (100 per page) and a staff user's permission list a few hundred.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# No page takes file uploads yet; a handful for any that will.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+
+# --- logging: lines on stderr; request bodies, query strings and health values never logged ---
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# json: one object per line (tracker.logging.JsonFormatter), for log collectors; plain: for
+# reading in a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if IS_PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "tracker.logging.JsonFormatter"},
+    },
+    "filters": {
+        "request_context": {"()": "tracker.logging.RequestContextFilter"},
+        "strip_query_string": {"()": "tracker.logging.StripQueryString"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers go: its console handler would print every line twice in
+        # development, and mail_admins would mail the request (body included) on a 500.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # Their lines name the request's path: the filter writes it without secrets.
+        "django.request": {"filters": ["request_context"]},
+        "django.security": {"filters": ["request_context"]},
+        # runserver's request lines carry the query string as sent; RequestLogMiddleware
+        # already logs every request, so only its warnings and errors remain.
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["strip_query_string"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        # At DEBUG these two write SQL parameters and whole template contexts: health data.
         "django.db.backends": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs its progress at INFO and every style property of matplotlib's SVG
         # it does not know (yet draws) as a warning: thousands of lines per report.

@@ -35,3 +35,9 @@ urlpatterns = [
     path("care-admin/", care_site.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Errors raised outside DRF: JSON under /api/, plain pages elsewhere (tracker.errors).
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

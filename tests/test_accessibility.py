@@ -19,7 +19,7 @@ pytestmark = BROWSER_TEST
 
 def _audit(page, url: str) -> dict:  # type: ignore[no-untyped-def]
     page.goto(url)
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
         (violation["id"], violation["impact"], len(violation["nodes"]))
@@ -68,7 +68,7 @@ def test_learn_and_screening_pages_pass_axe_and_reflow_at_200_percent(live_serve
             # The audit itself works: a page with an unlabelled image and field fails it.
             probe = desktop.new_page()
             probe.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
-            probe.add_script_tag(path=str(AXE))
+            probe.evaluate(AXE.read_text())
             found = probe.evaluate("axe.run().then(r => r.violations.map(v => v.id))")
             assert {"image-alt", "label"} <= set(found)
             for context in (desktop, zoomed):

@@ -19,7 +19,7 @@ pytestmark = BROWSER_TEST
 
 
 def _audit(page: Any) -> dict[str, Any]:
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
         (violation["id"], violation["impact"], len(violation["nodes"]))

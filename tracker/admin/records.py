@@ -5,8 +5,8 @@ list query so a page costs the same at any history size.
 A staff member opening someone else's record is a read of their health data, so it writes an
 AccessLog row (DESIGN invariant 8), which the person sees on "Who looked at your data":
 
-- a change view (GET, rendered): one row for the record's owner, ``what`` = the model's verbose
-  name ("symptom entry");
+- a change view (rendered, whatever the method): one row for the record's owner, ``what`` =
+  the model's verbose name ("symptom entry");
 - nothing for refused requests (403, a missing or malformed id's redirect), for a staff member's
   own records (not someone else's data), for the add/delete pages (always refused here) or for
   the history page (it shows the admin's change log, which read-only records never get).
@@ -82,10 +82,11 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
         # Only a page that shows the record: a refused request raises (403) and a missing
-        # or malformed id redirects, and neither writes a row.
+        # or malformed id redirects, and neither writes a row. Any method counts: Django's
+        # change view shows the record for PUT or DELETE just as for GET.
         context = getattr(response, "context_data", None) or {}
         record = context.get("original")
-        if request.method == "GET" and response.status_code == 200 and record is not None:
+        if response.status_code == 200 and record is not None:
             record_staff_read(
                 request=request,
                 patient=self.patient_of(record),
@@ -219,14 +220,14 @@ class AccessLogAdmin(admin.ModelAdmin):
     change or delete them (no delete action either). Reading it is not audited itself: a row
     names the reader, the person and the kind of record, never a health value."""
 
-    list_display = ("at", "actor_label", "patient", "what", "channel")
+    list_display = ("at", "actor_label", "patient", "patient_label", "what", "channel")
     list_filter = ("channel",)
     list_select_related = ("patient",)
-    search_fields = ("actor_label", "patient__email")
+    search_fields = ("actor_label", "patient__email", "patient_label")
     ordering = ("-at",)
     show_full_result_count = False  # skips a COUNT(*) over the whole log on every page
     list_per_page = 50
-    fields = ("at", "actor", "actor_label", "patient", "what", "channel")
+    fields = ("at", "actor", "actor_label", "patient", "patient_label", "what", "channel")
     readonly_fields = fields
     actions = None
 

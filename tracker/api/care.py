@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.api.fields import JsonTypesMixin
+from tracker.api.throttles import CreateQuotaThrottle, InvitationQuotaThrottle
 from tracker.models import CareLink, User
 from tracker.queries.care import PERMISSIONS
 from tracker.services import care
@@ -82,7 +84,7 @@ class CareLinkSerializer(serializers.ModelSerializer):
         return care.current_status(link, now=self.context["now"])
 
 
-class CareInvitationSerializer(serializers.Serializer):
+class CareInvitationSerializer(JsonTypesMixin, serializers.Serializer):
     email = serializers.EmailField(help_text="Where the invitation is sent.")
     permissions = serializers.ListField(
         child=serializers.ChoiceField(choices=list(PERMISSIONS)),
@@ -97,7 +99,7 @@ class CareInvitationSerializer(serializers.Serializer):
     )
 
 
-class CareAcceptSerializer(serializers.Serializer):
+class CareAcceptSerializer(JsonTypesMixin, serializers.Serializer):
     token = serializers.CharField(
         max_length=200, help_text="The token from the invitation email's link."
     )
@@ -114,6 +116,7 @@ class CareInvitationView(APIView):
     for 7 days."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [InvitationQuotaThrottle]  # each one sends an email
 
     @extend_schema(request=CareInvitationSerializer, responses={201: CareLinkSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -136,6 +139,7 @@ class CareAcceptView(APIView):
     Unknown, used and expired tokens all get the same 400 answer."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [CreateQuotaThrottle]  # also bounds attempts at guessing tokens
 
     @extend_schema(request=CareAcceptSerializer, responses={200: CareLinkSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,6 +1,6 @@
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -39,10 +39,13 @@ class SuggestionSerializer(serializers.Serializer):
     )
 
 
+# One object with a results list, not a list: many=False stops the schema's list heuristic.
+@extend_schema_serializer(many=False)
 class ArticleListSerializer(serializers.Serializer):
     results = ArticleSummarySerializer(many=True)
 
 
+@extend_schema_serializer(many=False)
 class SuggestionListSerializer(serializers.Serializer):
     results = SuggestionSerializer(many=True)
 

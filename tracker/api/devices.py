@@ -20,12 +20,14 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracker.api.fields import JsonTypesMixin
+from tracker.api.throttles import CreateQuotaThrottle
 from tracker.models import User
 from tracker.services.devices import BROWSERS, DEVICE_MODELS, register_device
 
@@ -44,7 +46,7 @@ def _base64url(value: str) -> bytes | None:
         return None
 
 
-class DeviceRegistrationSerializer(serializers.Serializer):
+class DeviceRegistrationSerializer(JsonTypesMixin, serializers.Serializer):
     type = serializers.ChoiceField(choices=list(DEVICE_MODELS))
     registration_id = serializers.CharField(
         max_length=4096,
@@ -125,6 +127,8 @@ class DeviceSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(allow_null=True)
 
 
+# One object with a results list, not a list: many=False stops the schema's list heuristic.
+@extend_schema_serializer(many=False)
 class DeviceListSerializer(serializers.Serializer):
     results = DeviceSerializer(many=True)
 
@@ -163,6 +167,7 @@ class DeviceViewSet(viewsets.ViewSet):
 
     lookup_field = "id"
     lookup_value_regex = DEVICE_ID_PATTERN
+    throttle_classes = [CreateQuotaThrottle]  # registrations (create) only
 
     @property
     def user(self) -> User:

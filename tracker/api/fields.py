@@ -1,6 +1,9 @@
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +42,73 @@ def _has_offset(text: str) -> bool:
     except ValueError:
         return True  # a malformed value: the parent field reports the format error
     return parsed is None or parsed.tzinfo is not None
+
+
+# --- JSON types ----------------------------------------------------------------------------
+
+# A decimal amount sent as a string ("250.5"), which the schema allows besides a number: digits,
+# at most one point, no exponent, sign or spaces.
+DECIMAL_STRING = re.compile(r"-?\d{1,20}(?:\.\d{1,12})?")
+_JSON_SCALARS = (str, int, float, bool)
+
+
+def json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why ``value`` (as parsed from JSON) has the wrong type for ``field``, or None. DRF's
+    fields coerce for HTML forms (0 → false, 12 → "12", "5" → 5, 7 → a UUID); the API's
+    schema promises JSON types, and clients sending something else have a bug to hear about."""
+    if isinstance(field, serializers.ListField):
+        if isinstance(value, list) and field.child is not None:
+            for item in value:
+                if (message := json_type_error(field.child, item)) is not None:
+                    return message
+        return None
+    if value is None or not isinstance(value, _JSON_SCALARS):
+        return None  # null is the field's allow_null to judge; other types are not JSON
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else str(_("Must be true or false."))
+    if isinstance(field, serializers.IntegerField):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if whole and not isinstance(value, bool):
+            return None
+        return str(_("Must be a whole number."))
+    if isinstance(field, serializers.DecimalField | serializers.FloatField):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return None
+        if isinstance(value, str) and DECIMAL_STRING.fullmatch(value):
+            return None
+        return str(_("Must be a number."))
+    if isinstance(field, serializers.ChoiceField) and not all(
+        isinstance(choice, str) for choice in field.choices
+    ):
+        return None  # non-string choices: the field's own lookup decides
+    text_like = (
+        serializers.CharField,
+        serializers.ChoiceField,
+        serializers.DateTimeField,
+        serializers.DateField,
+        serializers.TimeField,
+        serializers.UUIDField,
+    )
+    if isinstance(field, text_like) and not isinstance(value, str):
+        return str(_("Must be a string."))
+    return None
+
+
+class JsonTypesMixin:
+    """For API serializers: values of the wrong JSON type are refused with 400 before DRF's
+    fields coerce them (see json_type_error). The web pages validate through the same
+    serializers (tracker.web.base.SerializerForm) with values Django's forms have already typed,
+    with a Django HttpRequest in the context: those are left to the fields, as before."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        context = getattr(self, "context", {})
+        if isinstance(data, Mapping) and not isinstance(context.get("request"), HttpRequest):
+            errors = {}
+            for field in self._writable_fields:  # type: ignore[attr-defined]
+                if field.field_name in data:
+                    message = json_type_error(field, data[field.field_name])
+                    if message is not None:
+                        errors[field.field_name] = [message]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]

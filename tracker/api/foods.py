@@ -2,8 +2,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from tracker.api.fields import JsonTypesMixin
 from tracker.domain import limits
 from tracker.models import Food
 
@@ -40,13 +42,15 @@ class FoodSerializer(serializers.ModelSerializer):
         return food.owner_id is not None
 
 
+# One object with a results list, not a list: many=False stops the schema's list heuristic.
+@extend_schema_serializer(many=False)
 class FoodListSerializer(serializers.Serializer):
     """Search results, best match first (not paginated: ranked, bounded by `limit`)."""
 
     results = FoodSerializer(many=True)
 
 
-class CustomFoodSerializer(serializers.Serializer):
+class CustomFoodSerializer(JsonTypesMixin, serializers.Serializer):
     """A food from a product label, visible only to the person who adds it. Give B12 per
     serving with the serving's weight, or per 100 g."""
 

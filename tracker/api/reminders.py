@@ -10,11 +10,19 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracker.api.fields import JsonTypesMixin
 from tracker.api.records import UserScopedPrimaryKeyField
 from tracker.api.resources import OwnedReadOnlyViewSet, OwnedSerializer, OwnedViewSet
 from tracker.domain.channels import CHANNELS
 from tracker.domain.reminders import ReminderRule, parse_times
-from tracker.models import InjectionPlan, Notification, Reminder, ReminderKind, Supplement
+from tracker.models import (
+    InjectionPlan,
+    Notification,
+    NotificationAction,
+    Reminder,
+    ReminderKind,
+    Supplement,
+)
 from tracker.services import notifications, reminders
 
 MAX_SNOOZE_MINUTES = 240
@@ -47,9 +55,10 @@ class ReminderSerializer(OwnedSerializer):
         required=False,
         help_text="Where it is sent besides the in-app inbox; empty: your profile's channels.",
     )
-    next_fire_at = serializers.DateTimeField(read_only=True)
-    next_occurrence_at = serializers.DateTimeField(read_only=True)
-    snoozed_until = serializers.DateTimeField(read_only=True)
+    # Null when nothing is scheduled (inactive, or a one-off past its date) or not snoozed.
+    next_fire_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    next_occurrence_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    snoozed_until = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Reminder
@@ -144,7 +153,7 @@ def _client_id(data: dict[str, Any]) -> Any:
     return data.pop("id", None)
 
 
-class SnoozeSerializer(serializers.Serializer):
+class SnoozeSerializer(JsonTypesMixin, serializers.Serializer):
     minutes = serializers.IntegerField(min_value=1, max_value=MAX_SNOOZE_MINUTES, default=10)
 
 
@@ -181,6 +190,9 @@ class ReminderViewSet(OwnedViewSet):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # "" until answered: declared so that the schema's enum includes the blank.
+    action = serializers.ChoiceField(NotificationAction.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Notification
         fields = [
@@ -204,7 +216,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActSerializer(serializers.Serializer):
+class ActSerializer(JsonTypesMixin, serializers.Serializer):
     action = serializers.ChoiceField(["taken", "skipped", "snooze"])
     minutes = serializers.IntegerField(
         min_value=1,

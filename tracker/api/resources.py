@@ -25,8 +25,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracker.api.fields import JsonTypesMixin
 from tracker.api.permissions import DisclaimerAccepted
 from tracker.api.schema import OwnedResourceSchema
+from tracker.api.throttles import CreateQuotaThrottle
 from tracker.domain.timezones import local_day_bounds
 from tracker.models import User
 from tracker.models.base import OwnedModel
@@ -55,7 +57,7 @@ def replayed_row(model: Any, own_rows: Any, client_id: uuid.UUID) -> Any:
     return row
 
 
-class OwnedSerializer(serializers.ModelSerializer):
+class OwnedSerializer(JsonTypesMixin, serializers.ModelSerializer):
     """Base for owned resources: client-chosen id on create, read-only bookkeeping fields."""
 
     id = serializers.UUIDField(
@@ -65,15 +67,20 @@ class OwnedSerializer(serializers.ModelSerializer):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
     deleted_at = serializers.DateTimeField(
-        read_only=True, help_text="Set on deleted rows, which only ?updated_since= returns."
+        read_only=True,
+        allow_null=True,  # null on every row that is not deleted
+        help_text="Set on deleted rows, which only ?updated_since= returns.",
     )
 
     BOOKKEEPING = ["id", "created_at", "updated_at", "deleted_at"]
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | QuerySet):
-            fields["id"].read_only = True  # an object's id never changes
+        # An object's id never changes: an edit (PATCH, partial) ignores any id it is sent,
+        # and the schema's PATCH bodies (drf-spectacular sets partial) do not offer one.
+        editing = self.instance is not None and not isinstance(self.instance, list | QuerySet)
+        if editing or self.partial:
+            fields["id"].read_only = True
         return fields
 
     @property
@@ -193,6 +200,7 @@ class OwnedViewSet(
     """A person's own records, written from their devices (see the module docstring)."""
 
     permission_classes = [IsAuthenticated, DisclaimerAccepted]
+    throttle_classes = [CreateQuotaThrottle]  # creates only
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     # --- writes ---

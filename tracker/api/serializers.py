@@ -1,11 +1,13 @@
 from datetime import date, timedelta
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from tracker.api.fields import JsonTypesMixin
 from tracker.domain.channels import CHANNELS
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.risk_factors import RISK_FACTORS
@@ -21,7 +23,7 @@ def _unique_items(value: list[str]) -> None:
         raise serializers.ValidationError(_("Each item may be listed once."))
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(JsonTypesMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
@@ -47,7 +49,7 @@ class RegisterSerializer(serializers.Serializer):
         return attrs
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(JsonTypesMixin, serializers.ModelSerializer):
     """The signed-in person's account and profile, as one flat object."""
 
     id = serializers.UUIDField(source="user.id", read_only=True)
@@ -136,7 +138,34 @@ class RegisterResponseSerializer(MeSerializer):
         fields = [*MeSerializer.Meta.fields, "tokens"]
 
 
-class LogoutSerializer(serializers.Serializer):
+class AccountDeletionSerializer(JsonTypesMixin, serializers.Serializer):
+    """DELETE me/ and the web page's confirmation: the current password, checked through the
+    authentication backends (so wrong guesses count toward the django-axes lockout, as on the
+    token endpoint). The password, not a "recent sign-in" check: a stolen access token is
+    renewed by its refresh token without anyone signing in again, but it never carries the
+    password. Needs ``request`` in the context (a DRF or a Django request)."""
+
+    password = serializers.CharField(
+        write_only=True,
+        max_length=128,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text=_("Your current password, to confirm it is you."),
+    )
+
+    def validate_password(self, value: str) -> str:
+        request = self.context["request"]
+        user = request.user
+        django_request = getattr(request, "_request", request)
+        confirmed = authenticate(django_request, email=user.email, password=value)
+        if confirmed is None or confirmed.pk != user.pk:
+            raise serializers.ValidationError(
+                _("That is not your current password."), code="wrong_password"
+            )
+        return value
+
+
+class LogoutSerializer(JsonTypesMixin, serializers.Serializer):
     refresh = serializers.CharField()
 
 

@@ -291,9 +291,14 @@ class AccessLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     actor_label = models.CharField(max_length=254)  # the reader's email when it happened
+    # SET_NULL too: the record that someone's data was read outlives the account. Erasure
+    # (tracker.services.erasure) clears either link and puts a pseudonym in the label.
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Blank while the patient's account exists (the link names them); "erased-<hash>" once it
+    # is erased. Never an email address.
+    patient_label = models.CharField(max_length=32, blank=True)
     what = models.CharField(max_length=80)  # e.g. "summary", "symptom entry", "export (fhir)"
     channel = models.CharField(max_length=16, choices=AccessChannel.choices)
     at = models.DateTimeField()

@@ -331,7 +331,9 @@ def deliver(*, delivery_id: int, now: datetime, retry: Callable[[int, float], No
     ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return Attempt("not claimed")  # sent, given up, taken by another worker, or erased
-    delivery = Delivery.objects.select_related("notification__owner").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("notification__owner").filter(pk=delivery_id).first()
+    if delivery is None:
+        return Attempt("not claimed")  # erased between the claim and this read: nothing to do
     notification = delivery.notification
     entry: dict[str, Any] = {"at": now.isoformat(), "attempt": delivery.attempts}
     retry_in = None

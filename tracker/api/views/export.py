@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from tracker.api.negotiation import DownloadNegotiation
 from tracker.api.serializers import DetailSerializer
+from tracker.api.throttles import DownloadQuotaThrottle
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.exports import FHIR_MEDIA_TYPE, build_bundle, build_csv_zip, collect_tables
 from tracker.models import User
@@ -31,6 +32,7 @@ class ExportView(APIView):
 
     content_negotiation_class = DownloadNegotiation
     http_method_names = ["get", "head", "options"]
+    throttle_classes = [DownloadQuotaThrottle]
 
     @extend_schema(
         operation_id="me_export",

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from tracker.api.foods import CustomFoodSerializer, FoodListSerializer, FoodSerializer
 from tracker.api.permissions import DisclaimerAccepted
 from tracker.api.resources import client_sent_id, replayed_row
+from tracker.api.throttles import CreateQuotaThrottle
 from tracker.models import Food, User
 from tracker.queries.foods import search_foods
 from tracker.services.foods_custom import add_custom_food
@@ -29,6 +30,7 @@ class FoodViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = FoodSerializer
     pagination_class = None
     permission_classes = [IsAuthenticated, DisclaimerAccepted]
+    throttle_classes = [CreateQuotaThrottle]  # custom foods (create) only
 
     @property
     def user(self) -> User:

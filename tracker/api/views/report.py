@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from tracker.api.insights import NO_STORE, PERIOD_PARAMETERS, period_from_request
 from tracker.api.negotiation import DownloadNegotiation
 from tracker.api.serializers import DetailSerializer
+from tracker.api.throttles import DownloadQuotaThrottle
 from tracker.models import User
 from tracker.reports import render_report_pdf
 
@@ -26,6 +27,7 @@ class ReportView(APIView):
 
     content_negotiation_class = DownloadNegotiation
     http_method_names = ["get", "head", "options"]
+    throttle_classes = [DownloadQuotaThrottle]
 
     @extend_schema(
         operation_id="me_report",
