@@ -345,12 +345,20 @@ def test_a_password_reset_lifts_the_sign_in_lockout(client):
     assert again.status_code == 302
 
 
-def test_reset_requests_count_against_the_auth_throttle(client, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "2/min"})
+def test_reset_requests_have_their_own_small_rate_so_no_inbox_is_flooded(client, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"password_reset": "2/hour"})
     for _ in range(2):
         assert client.post(RESET, {"email": "nobody@example.org"}).status_code == 302
 
-    assert client.post(RESET, {"email": "nobody@example.org"}).status_code == 429
+    assert client.post(RESET, {"email": "someone.else@example.org"}).status_code == 429
+    assert client.get(LOGIN).status_code == 200  # signing in is not held up by it
+
+
+def test_the_default_reset_rate_is_a_handful_an_hour():
+    from django.conf import settings
+
+    rates: Any = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # type: ignore[index]
+    assert ScopedRateThrottle().parse_rate(rates["password_reset"]) == (5, 3600)
 
 
 # --- password change ---

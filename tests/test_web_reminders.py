@@ -269,6 +269,7 @@ def test_editing_a_reminder_changes_it_and_reschedules(person):  # type: ignore[
 
 def test_a_reminder_whose_supplement_was_deleted_can_still_be_edited(person):  # type: ignore[no-untyped-def]
     reminder = supplement_reminder(person, times=["08:00"])
+    assert reminder.supplement_id is not None
     Supplement.objects.filter(pk=reminder.supplement_id).update(deleted_at=NOW)
     supplement_for(person, name="Another one")
     client = signed_in(person)

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -239,7 +239,9 @@ def _valid_for() -> dict[str, int]:
     return {"valid_hours": max(1, seconds // 3600)}
 
 
-@method_decorator(throttled("auth"), name="dispatch")
+# Every request may send an email to the address typed: a rate of its own, far below sign-in's,
+# so the form cannot flood somebody's inbox.
+@method_decorator(throttled("password_reset"), name="dispatch")
 class ResetRequestView(auth_views.PasswordResetView):
     """The same page for every address typed, known or not: it never says whether an account
     exists. The email holds a one-time link and nothing about the person's health."""
@@ -266,6 +268,14 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password from the emailed link. It also lifts a sign-in lockout for the
     address: following the link proved the person holds the mailbox (the lockout message says
     resetting the password is the way out)."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Django's view renders the invalid-link page before it looks at the method.
+        if self.request.method is None or self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request, *args, **kwargs)
+        return super().dispatch(*args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

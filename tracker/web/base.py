@@ -64,9 +64,7 @@ class SerializerForm(forms.Form):
     def serializer_data(self) -> dict[str, Any]:
         """The cleaned values as the API would receive them; empty optional inputs are left out
         (an edit then keeps the stored value, a create takes the serializer's default)."""
-        return {
-            name: value for name, value in self.cleaned_data.items() if value not in (None, "")
-        }
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

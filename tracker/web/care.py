@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from tracker.api.throttles import quota_limited
 from tracker.domain.timezones import local_day_bounds
 from tracker.models import CareLink, CareLinkStatus, User
 from tracker.queries.care import PERMISSIONS
@@ -81,11 +82,14 @@ def _link_rows(user: User, now: Any) -> list[dict[str, Any]]:
 
 @never_cache
 @login_required
+@quota_limited("invitation")  # each POST may send an email to an address typed here
 @require_http_methods(["GET", "POST"])
 def care_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     now = timezone.now()
-    form = InviteForm(request.POST or None)
+    # Bound on every POST, even an empty one (`request.POST or None` left an empty POST
+    # unbound, and reporting the service's errors on an unbound form raised: a 500).
+    form = InviteForm(request.POST if request.method == "POST" else None)
     status_code = 200
     if request.method == "POST":
         if form.is_valid():

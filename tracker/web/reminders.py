@@ -29,6 +29,7 @@ from tracker.api.reminders import (
     ReminderSerializer,
     SnoozeSerializer,
 )
+from tracker.api.throttles import quota_limited
 from tracker.domain.channels import CHANNELS
 from tracker.models import InjectionPlan, Notification, Reminder, ReminderKind, Supplement, User
 from tracker.queries.dashboard import open_notifications
@@ -309,6 +310,7 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
 
 
 @person_page(writes=True)
+@quota_limited("create")
 @require_http_methods(["GET", "POST"])
 def reminder_new_page(request: HttpRequest) -> HttpResponse:
     """Two steps, no script needed: what to be reminded of, then that kind's form."""
