@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from tracker.models import AccessChannel, AccessLog, User
 
@@ -25,6 +26,7 @@ CHANNEL_WORDS: dict[str, Any] = {
 
 @never_cache  # who reads your health data is private too: no shared or browser cache keeps it
 @login_required
+@require_safe  # a page to read: any other method is a 405
 def access_log_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     rows = AccessLog.objects.filter(patient=user).order_by("-at", "-id")  # (patient, -at) index

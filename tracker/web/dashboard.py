@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from tracker import charts
 from tracker.domain.absorption import ESTIMATE_NOTE, ESTIMATE_SOURCES
@@ -24,6 +25,7 @@ CHART_PERIODS = (30, 7)
 
 @never_cache  # health data: no shared or browser cache keeps it
 @login_required
+@require_safe  # a page to read: any other method is a 405
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     dashboard = dashboard_for(user, now=timezone.now())
