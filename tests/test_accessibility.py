@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS, axe_audit
 from tests.factories import make_user
 from tests.history import add_history
 from tracker.models import Article, SymptomEntry
@@ -19,17 +19,7 @@ pytestmark = BROWSER_TEST
 
 def _audit(page, url: str) -> dict:  # type: ignore[no-untyped-def]
     page.goto(url)
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return {"url": url, "serious": serious, "overflow_px": overflow}
+    return axe_audit(page, url)
 
 
 @pytest.mark.django_db(transaction=True)

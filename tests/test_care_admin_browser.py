@@ -10,26 +10,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import axe_audit as _audit
 from tests.factories import PASSWORD, make_user
 from tests.history import add_history
 from tracker.models import AccessLog, Alert, CareLink, SymptomEntry
 
 pytestmark = BROWSER_TEST
-
-
-def _audit(page: Any) -> dict[str, Any]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return {"url": page.url, "serious": serious, "overflow_px": overflow}
 
 
 def _sign_in(page: Any, base: str, email: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS, axe_audit
 from tests.factories import PASSWORD, make_user
 from tracker.models import Profile, User
 
@@ -21,17 +21,7 @@ WIDTHS = (360, 1280)
 
 
 def _audit(page: Any, name: str) -> dict[str, Any]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return {"page": name, "serious": serious, "overflow_px": overflow}
+    return axe_audit(page, name)
 
 
 # Form controls and stand-alone links shorter than 44 CSS pixels (links inside a sentence are

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import axe_audit as _audit
 from tests.factories import PASSWORD
 from tracker.models import Food, FoodIntake, SupplementDose
 from tracker.services.accounts import register_user
@@ -45,20 +46,6 @@ CATALOGUE = [
     catalogue_row("Yeast extract spread", "2.50", "5.0"),
     catalogue_row("Cheese, cheddar", "1.06", "28.0"),
 ]
-
-
-def _audit(page: Any) -> dict[str, Any]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return {"url": page.url, "serious": serious, "overflow_px": overflow}
 
 
 def _today_total(page: Any, base: str) -> Decimal:

@@ -25,7 +25,8 @@ from django.db import connections
 from django.utils import timezone
 from push_notifications.models import WebPushDevice
 
-from tests.browser import AXE, BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import BROWSER_TEST, CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser import axe_audit as _audit
 from tests.factories import PASSWORD, make_user
 from tests.test_reminders_integration import Browser, PushService, b64url, vapid_env
 from tracker.models import Notification, Reminder, Supplement
@@ -80,20 +81,6 @@ def off_loop(work: Callable[[], T]) -> T:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result()
-
-
-def _audit(page: Any) -> dict[str, Any]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    return {"url": page.url, "serious": serious, "overflow_px": overflow}
 
 
 def _note_csp(message: Any, found: list[str]) -> None:
