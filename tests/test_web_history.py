@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from html import unescape
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from django.test import Client
 
 from tests.factories import make_food, make_user
 from tests.history import add_history
+from tests.web import field_errors
 from tracker.models import (
     Alert,
     FoodIntake,
@@ -51,13 +51,6 @@ def web(person: User) -> Client:
     client = Client()
     client.force_login(person)
     return client
-
-
-def field_errors(response: Any, field_id: str) -> list[str]:
-    html = response.content.decode()
-    match = re.search(rf'<div class="errors" id="{field_id}_error">(.*?)</div>', html, re.S)
-    found = re.findall(r"<p>(.*?)</p>", match.group(1)) if match else []
-    return [unescape(text) for text in found]
 
 
 def _supplement(owner: User) -> Supplement:

@@ -3,10 +3,8 @@
 rows carry the server-computed numbers and bad input gets the API's own message next to the
 field."""
 
-import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from html import unescape
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ from django.test import Client
 from tests.conftest import client_for
 from tests.factories import make_food, make_user
 from tests.history import add_history
+from tests.web import field_errors
 from tracker.domain.safety import MESSAGES
 from tracker.models import (
     Alert,
@@ -49,14 +48,6 @@ def web(person: User) -> Client:
     client = Client()
     client.force_login(person)
     return client
-
-
-def field_errors(response: Any, field_id: str) -> list[str]:
-    """The messages shown next to one field (the element the field's aria-describedby names)."""
-    html = response.content.decode()
-    match = re.search(rf'<div class="errors" id="{field_id}_error">(.*?)</div>', html, re.S)
-    found = re.findall(r"<p>(.*?)</p>", match.group(1)) if match else []
-    return [unescape(text) for text in found]
 
 
 def api_errors(person: User, url: str, body: dict[str, Any]) -> dict[str, list[str]]:
