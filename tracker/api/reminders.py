@@ -262,10 +262,11 @@ class NotificationViewSet(OwnedReadOnlyViewSet):
         notification = self.get_object()
         body = ActSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if notification.kind.startswith("caregiver_") and body.validated_data["action"] != "snooze":
-            raise serializers.ValidationError(
-                {"action": [_("An alert about someone else can only be snoozed or read.")]}
-            )
+        refusal = notifications.refused_action(
+            notification=notification, action=body.validated_data["action"]
+        )
+        if refusal:
+            raise serializers.ValidationError({"action": [refusal]})
         result = notifications.act_on_notification(
             notification=notification,
             action=body.validated_data["action"],

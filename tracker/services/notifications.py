@@ -33,6 +33,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext
 
 from tracker import notifications as channels
 from tracker.domain.notification_texts import caregiver_alert_texts, reminder_texts
@@ -400,6 +401,14 @@ def sweep(*, now: datetime, enqueue: Enqueue, limit: int = 5000) -> int:
 # --- acting ------------------------------------------------------------------------------
 
 SNOOZE_DEFAULT_MINUTES = 10
+
+
+def refused_action(*, notification: Notification, action: str) -> str | None:
+    """Why this answer is refused, or None. An alert about someone else (a caregiver's) records
+    nothing of theirs: it can only be snoozed or read (the API and the web inbox both ask)."""
+    if notification.kind.startswith("caregiver_") and action != "snooze":
+        return gettext("An alert about someone else can only be snoozed or read.")
+    return None
 
 
 @dataclass(frozen=True)

@@ -551,10 +551,10 @@ def notification_act_page(request: HttpRequest, notification_id: Any) -> HttpRes
     notification = _own_notification(cast(User, request.user), notification_id)
     form = ActForm(request.POST, request=request)
     if form.is_valid() and form.validated_data["action"] not in allowed_actions(notification):
-        if notification.kind.startswith("caregiver_"):
-            form.add_error("action", _("An alert about someone else can only be snoozed or read."))
-        else:
-            form.add_error("action", _("This notification cannot be answered that way."))
+        refusal = notifications.refused_action(
+            notification=notification, action=form.validated_data["action"]
+        )
+        form.add_error("action", refusal or _("This notification cannot be answered that way."))
     if not form.is_valid():
         errors = _form_messages(form)
         if request.POST.get("back") == "detail":
