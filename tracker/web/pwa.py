@@ -85,6 +85,12 @@ def _shell_version(urls: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def _worker_source() -> str:
+    # Read once per process, like the shell's version: a release restarts the processes.
+    return WORKER_SOURCE.read_text()
+
+
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     urls = shell_urls()
@@ -97,7 +103,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         # What a push without a readable payload shows: the discreet texts.
         "texts": {"title": _(DISCREET_TITLE), "body": _(DISCREET_BODY)},
     }
-    source = f"self.B12_SW = {json.dumps(config)};\n{WORKER_SOURCE.read_text()}"
+    source = f"self.B12_SW = {json.dumps(config)};\n{_worker_source()}"
     response = HttpResponse(source, content_type="application/javascript; charset=utf-8")
     # The browser checks for a new worker on every navigation; never an old copy from a cache.
     response["Cache-Control"] = "no-cache"
