@@ -138,9 +138,13 @@ def test_a_rule_that_could_never_fire_is_rejected(every_n_days: int, weekdays: s
 def test_a_rule_that_reaches_one_of_its_weekdays_is_accepted(
     every_n_days: int, weekdays: set[int]
 ) -> None:
-    daily(
+    rule = daily(
         "08:00", every_n_days=every_n_days, weekdays=frozenset(weekdays), start_date=d("2026-03-02")
     )
+
+    # Accepted because it fires: its next occurrence exists and falls on one of its weekdays.
+    fired = next_occurrence(rule, after=utc("2026-03-01T00:00"), tz_name="UTC")
+    assert fired is not None and fired.isoweekday() in weekdays
 
 
 def test_a_rule_is_immutable() -> None:
