@@ -311,6 +311,25 @@ def test_sending_the_same_form_twice_stores_one_row(web: Client, person: User) -
     assert first["Location"] == again["Location"] == f"/log/food/?saved={form_id}"
 
 
+def test_a_form_id_that_is_another_persons_row_is_refused_and_stores_nothing(
+    web: Client, person: User
+) -> None:
+    theirs = FoodIntake.objects.create(
+        owner=make_user(), food=make_food(), grams=100, eaten_at=NOW, meal="lunch",
+        b12_ug=Decimal(1),
+    )  # fmt: skip
+    body = {"id": str(theirs.pk), "food": str(make_food().pk), "grams": "100", "meal": "lunch",
+            "eaten_at": "2026-12-01T08:30"}  # fmt: skip
+
+    response = web.post("/log/food/", body)
+
+    assert response.status_code == 400
+    assert "This id is already in use." in response.content.decode()
+    assert not FoodIntake.objects.filter(owner=person).exists()
+    theirs.refresh_from_db()
+    assert theirs.grams == 100
+
+
 def test_the_saved_panel_shows_only_the_persons_own_rows(web: Client) -> None:
     other = make_user()
     theirs = FoodIntake.objects.create(

@@ -84,14 +84,16 @@ class SerializerForm(forms.Form):
 
     def _add_serializer_errors(self, errors: Any) -> None:
         for name, messages in errors.items():
-            field = name if name in self.fields else None
-            for message in _flatten(messages):
-                self.add_error(field, message)
+            # A hidden field (the client id) shows no errors of its own: say it form-wide.
+            shown = name in self.fields and not self.fields[name].widget.is_hidden
+            for message in flatten_messages(messages):
+                self.add_error(name if shown else None, message)
 
 
-def _flatten(messages: Any) -> list[str]:
+def flatten_messages(messages: Any) -> list[str]:
+    """Every message of a serializer's (nested) errors, in order."""
     if isinstance(messages, dict):
-        return [text for value in messages.values() for text in _flatten(value)]
+        return [text for value in messages.values() for text in flatten_messages(value)]
     if isinstance(messages, list | tuple):
-        return [text for value in messages for text in _flatten(value)]
+        return [text for value in messages for text in flatten_messages(value)]
     return [str(messages)]

@@ -137,6 +137,18 @@ class RecordForm(SerializerForm):
         assert isinstance(field, forms.ChoiceField)
         return field
 
+    def _current_rows(self, name: str, model: Any, order: str) -> list[Any]:
+        """The person's current rows (supplements, plans) to choose for ``name``, the only one
+        chosen to start with; an edit keeps its own even if stopped since."""
+        rows = model.objects.for_user(self.request.user).alive().filter(active=True)
+        current_rows = list(rows.order_by(order, "pk"))
+        current = getattr(self.instance, name, None)
+        if current is not None and current.pk not in {row.pk for row in current_rows}:
+            current_rows.insert(0, current)
+        if self.instance is None and len(current_rows) == 1:
+            self.initial.setdefault(name, str(current_rows[0].pk))
+        return current_rows
+
     @classmethod
     def initial_from(cls, instance: Any) -> dict[str, Any]:
         """The stored values in the types the fields compare with, so an untouched field counts
@@ -270,17 +282,10 @@ class SupplementDoseForm(RecordForm):
 
     def __init__(self, *args: Any, request: Any, instance: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, instance=instance, **kwargs)
-        rows = Supplement.objects.for_user(request.user).alive().filter(active=True)
-        supplements = list(rows.order_by("name", "pk"))
-        current = getattr(instance, "supplement", None)
-        if current is not None and current.pk not in {s.pk for s in supplements}:
-            supplements.insert(0, current)  # an edit may keep a supplement stopped since
-        self.supplements = supplements
+        self.supplements = self._current_rows("supplement", Supplement, "name")
         self._choice_field("supplement").choices = [
-            (str(s.pk), f"{s.name} ({plain(s.dose_ug)} µg)") for s in supplements
+            (str(s.pk), f"{s.name} ({plain(s.dose_ug)} µg)") for s in self.supplements
         ]
-        if instance is None and len(supplements) == 1:
-            self.initial.setdefault("supplement", str(supplements[0].pk))
         if instance is not None and instance.status == DoseStatus.MISSED:
             status = self._choice_field("status")
             status.choices = [
@@ -337,13 +342,12 @@ class InjectionPlanForm(RecordForm):
 
 
 def plan_label(plan: InjectionPlan) -> str:
-    unit = dict(DoseUnit.choices)[plan.dose_unit]
     return str(
         _("%(product)s — %(dose)s %(unit)s every %(days)s days")
         % {
             "product": plan.product,
             "dose": plain(plan.dose),
-            "unit": unit,
+            "unit": plan.get_dose_unit_display(),
             "days": plan.maintenance_interval_days,
         }
     )
@@ -373,18 +377,11 @@ class InjectionForm(RecordForm):
 
     def __init__(self, *args: Any, request: Any, instance: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, instance=instance, **kwargs)
-        rows = InjectionPlan.objects.for_user(request.user).alive().filter(active=True)
-        plans = list(rows.order_by("product", "pk"))
-        current = getattr(instance, "plan", None)
-        if current is not None and current.pk not in {p.pk for p in plans}:
-            plans.insert(0, current)
-        self.plans = plans
+        self.plans = self._current_rows("plan", InjectionPlan, "product")
         self._choice_field("plan").choices = [
             ("", _("No plan")),
-            *((str(p.pk), plan_label(p)) for p in plans),
+            *((str(p.pk), plan_label(p)) for p in self.plans),
         ]
-        if instance is None and len(plans) == 1:
-            self.initial.setdefault("plan", str(plans[0].pk))
         latest = (
             Injection.objects.for_user(request.user)
             .alive()

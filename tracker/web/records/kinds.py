@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -66,6 +67,22 @@ def _rows(queryset: Any) -> QuerySet:
     return queryset
 
 
+def _soft_delete(row: Any, now: datetime) -> None:
+    soft_delete(record=row, now=now)
+
+
+Create = Callable[[User, dict[str, Any], UUID | None, datetime], OwnedModel]
+
+
+def _created_by(service: Callable[..., OwnedModel]) -> Create:
+    """The create of a service called as ``service(user=, client_id=, **data)``."""
+    return lambda user, data, client_id, now: service(user=user, client_id=client_id, **data)
+
+
+def _yes_no(value: Any) -> Text:
+    return _("Yes") if value else _("No")
+
+
 @dataclass(frozen=True)
 class RecordKind:
     slug: str  # /history/<slug>/
@@ -75,10 +92,10 @@ class RecordKind:
     fields_template: str  # the form's fields, shared by log, edit and setup pages
     columns: tuple[Column, ...]
     # The API viewset's service calls: create(user, data, client_id, now), update(row, data,
-    # now), delete(row, now).
-    create: Callable[[User, dict[str, Any], UUID | None, datetime], OwnedModel]
+    # now), delete(row, now) (the soft delete unless the kind's service has its own).
+    create: Create
     update: Callable[[Any, dict[str, Any], datetime], OwnedModel]
-    delete: Callable[[Any, datetime], None]
+    delete: Callable[[Any, datetime], None] = _soft_delete
     select_related: tuple[str, ...] = ()
     rows: Callable[[Any], QuerySet] = _rows  # extra annotations of list and saved rows
     # /log/<log_slug>/, when the kind is logged there.
@@ -116,7 +133,7 @@ def today_total_ug(user: User, now: datetime) -> Decimal:
     return days_for(user, period, impaired=absorption_impaired(profile)).intake[today].intake_ug
 
 
-def _user(request: HttpRequest) -> User:
+def user_of(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
@@ -125,7 +142,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _food_context(request: HttpRequest, form: forms.FoodIntakeForm) -> dict[str, Any]:
-    user = _user(request)
+    user = user_of(request)
     query = request.GET.get("q", "").strip()[:100]
     chosen_id = str(form["food"].value() or "")
     chosen: list[Food] = []
@@ -170,7 +187,7 @@ def _food_choice(food: Food) -> dict[str, Any]:
 
 
 def _today_context(request: HttpRequest, row: Any, now: datetime) -> dict[str, Any]:
-    return {"ug": plain(row.b12_ug), "today_total_ug": today_total_ug(_user(request), now)}
+    return {"ug": plain(row.b12_ug), "today_total_ug": today_total_ug(user_of(request), now)}
 
 
 FOODS = RecordKind(
@@ -194,11 +211,8 @@ FOODS = RecordKind(
         Column(_("Meal"), lambda r: r.get_meal_display()),
         Column(_("B12"), lambda r: plain(r.b12_ug), "ug"),
     ),
-    create=lambda user, data, client_id, now: intakes.log_food_intake(
-        user=user, client_id=client_id, **data
-    ),
+    create=_created_by(intakes.log_food_intake),
     update=lambda row, data, now: intakes.update_food_intake(intake=row, changes=data),
-    delete=lambda row, now: soft_delete(record=row, now=now),
     select_related=("food",),
     log_slug="food",
     log_title=_("Log a food"),
@@ -236,7 +250,6 @@ DOSES = RecordKind(
     update=lambda row, data, now: supplements.update_supplement_dose(
         dose=row, changes=data, now=now
     ),
-    delete=lambda row, now: soft_delete(record=row, now=now),
     select_related=("supplement",),
     log_slug="dose",
     log_title=_("Log a supplement dose"),
@@ -258,14 +271,11 @@ SUPPLEMENTS = RecordKind(
         Column(_("Form"), lambda r: r.get_form_display()),
         Column(_("How taken"), lambda r: r.get_route_display()),
         Column(_("Per unit"), lambda r: plain(r.dose_ug), "ug"),
-        Column(_("Taking now"), lambda r: _("Yes") if r.active else _("No")),
+        Column(_("Taking now"), lambda r: _yes_no(r.active)),
     ),
-    create=lambda user, data, client_id, now: supplements.add_supplement(
-        user=user, client_id=client_id, **data
-    ),
+    create=_created_by(supplements.add_supplement),
     # Edits change future doses only: logged doses keep their µg snapshot.
     update=lambda row, data, now: apply_changes(record=row, changes=data),
-    delete=lambda row, now: soft_delete(record=row, now=now),
 )
 
 
@@ -279,18 +289,11 @@ def _injection_context(request: HttpRequest, form: forms.InjectionForm) -> dict[
 def _injection_saved(request: HttpRequest, row: Injection, now: datetime) -> dict[str, Any]:
     if row.plan is None:
         return {"ug": plain(row.dose_ug)}
-    profile = _user(request).profile
+    profile = user_of(request).profile
     status = plan_statuses(
         [row.plan], tz_name=profile.effective_timezone, today=profile.today(now)
     )[row.plan.pk]
     return {"ug": plain(row.dose_ug), "plan_status": status}
-
-
-def _record_injection(
-    user: User, data: dict[str, Any], client_id: UUID | None, now: datetime
-) -> Injection:
-    plan = data.pop("plan", None)
-    return injections.record_injection(user=user, plan=plan, client_id=client_id, **data)
 
 
 INJECTIONS = RecordKind(
@@ -307,7 +310,8 @@ INJECTIONS = RecordKind(
         Column(_("Plan"), lambda r: r.plan.product if r.plan else "–"),
         Column(_("Lot"), lambda r: r.lot or "–"),
     ),
-    create=_record_injection,
+    # No plan unless the form names one (the service takes it as a required argument).
+    create=_created_by(partial(injections.record_injection, plan=None)),
     update=lambda row, data, now: injections.update_injection(injection=row, changes=data),
     delete=lambda row, now: injections.delete_injection(injection=row),
     select_related=("plan",),
@@ -330,13 +334,10 @@ PLANS = RecordKind(
         Column(_("Product"), lambda r: r.product),
         Column(_("Dose"), lambda r: f"{plain(r.dose)} {r.get_dose_unit_display()}"),
         Column(_("Every (days)"), lambda r: r.maintenance_interval_days),
-        Column(_("Current"), lambda r: _("Yes") if r.active else _("No")),
+        Column(_("Current"), lambda r: _yes_no(r.active)),
     ),
-    create=lambda user, data, client_id, now: injections.add_injection_plan(
-        user=user, client_id=client_id, **data
-    ),
+    create=_created_by(injections.add_injection_plan),
     update=lambda row, data, now: injections.update_injection_plan(plan=row, changes=data),
-    delete=lambda row, now: soft_delete(record=row, now=now),
     in_history=False,
     list_url_override="/injections/plans/",
 )
@@ -388,9 +389,7 @@ SYMPTOMS = RecordKind(
         Column(_("Strength (0–10)"), lambda r: r.severity),
         Column(_("Warning signs"), _red_flag_labels),
     ),
-    create=lambda user, data, client_id, now: diary.record_symptom(
-        user=user, client_id=client_id, **data
-    ),
+    create=_created_by(diary.record_symptom),
     update=lambda row, data, now: diary.update_symptom(entry=row, changes=data),
     delete=lambda row, now: diary.delete_symptom(entry=row, now=now),
     log_slug="symptom",
@@ -434,16 +433,10 @@ LABS = RecordKind(
                 else "–"
             ),
         ),
-        Column(
-            _("Within 14 days after an injection?"),
-            lambda r: _("Yes") if getattr(r, "drawn_after_injection", False) else _("No"),
-        ),
+        Column(_("Within 14 days after an injection?"), lambda r: _yes_no(r.drawn_after_injection)),
     ),
-    create=lambda user, data, client_id, now: labs.record_lab_result(
-        user=user, client_id=client_id, **data
-    ),
+    create=_created_by(labs.record_lab_result),
     update=lambda row, data, now: labs.update_lab_result(result=row, changes=data),
-    delete=lambda row, now: soft_delete(record=row, now=now),
     rows=lambda queryset: queryset.with_injection_flag(),
     log_slug="lab",
     log_title=_("Add a lab result"),

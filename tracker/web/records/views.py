@@ -29,13 +29,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework import serializers
 
 from tracker.api.records import SupplementSerializer
+from tracker.api.resources import replayed_row
 from tracker.api.throttles import quota_limited
 from tracker.models import User
 from tracker.models.base import OwnedModel
 from tracker.queries.injections import plan_statuses
-from tracker.web.base import SerializerForm, person_page
+from tracker.web.base import SerializerForm, flatten_messages, person_page
 from tracker.web.forms import RecordForm
 from tracker.web.records.kinds import (
     HISTORY,
@@ -45,19 +47,16 @@ from tracker.web.records.kinds import (
     SUPPLEMENTS,
     RecordKind,
     today_total_ug,
+    user_of,
 )
 
 PER_PAGE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _history_kind(slug: str) -> RecordKind:
+def _kind(slug: str, *, listed: bool = False) -> RecordKind:
+    """The kind a URL names; ``listed``: only one with a history list of its own."""
     kind = KINDS.get(slug)
-    if kind is None or not kind.in_history:
+    if kind is None or (listed and not kind.in_history):
         raise Http404
     return kind
 
@@ -100,15 +99,18 @@ def _create(kind: RecordKind, form: RecordForm, user: User, now: datetime) -> Ow
     data = dict(form.validated_data)
     client_id = data.pop("id", None)
     own = kind.model.objects.for_user(user)
-    if client_id is not None:
-        replay = own.filter(pk=client_id).first()
+    try:
+        # As the API's create: someone else's id is refused, never a 500 on its primary key.
+        replay = replayed_row(kind.model, own, client_id) if client_id else None
         if replay is not None:
             return replay
-    try:
         with transaction.atomic():
             return kind.create(user, data, client_id, now)
     except ValidationError as error:
         _add_service_errors(form, error)
+        return None
+    except serializers.ValidationError as error:
+        form.add_error(None, flatten_messages(error.detail))
         return None
     except IntegrityError:
         # The same form raced in twice: the other request stored it first.
@@ -124,7 +126,7 @@ def _saved(request: HttpRequest, kind: RecordKind, now: datetime) -> dict[str, A
         saved_id = UUID(request.GET.get("saved", ""))
     except ValueError:
         return None
-    row = kind.scoped(_user(request)).filter(pk=saved_id).first()
+    row = kind.scoped(user_of(request)).filter(pk=saved_id).first()
     if row is None:
         return None
     return {"row": row, "template": kind.saved_template, **kind.saved_context(request, row, now)}
@@ -141,7 +143,7 @@ def log_hub(request: HttpRequest) -> HttpResponse:
         _entry_form(request, kind, _form(kind, request, now=now), kind.log_url)
         for kind in LOGGED.values()
     ]
-    context = {"entry_forms": entry_forms, "today_total_ug": today_total_ug(_user(request), now)}
+    context = {"entry_forms": entry_forms, "today_total_ug": today_total_ug(user_of(request), now)}
     return render(request, "log/index.html", context)
 
 
@@ -157,7 +159,7 @@ def log_page(request: HttpRequest, log_slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            row = _create(kind, form, _user(request), now)
+            row = _create(kind, form, user_of(request), now)
             if row is not None:
                 return redirect(f"{kind.log_url}?{urlencode({'saved': row.pk})}")
         status = 400
@@ -175,7 +177,7 @@ def log_page(request: HttpRequest, log_slug: str) -> HttpResponse:
 @person_page()
 @require_http_methods(["GET", "HEAD"])
 def history_index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     kinds = [(kind, kind.model.objects.for_user(user).alive().count()) for kind in HISTORY]
     return render(request, "history/index.html", {"kinds": kinds})
 
@@ -187,9 +189,9 @@ def _cells(kind: RecordKind, row: Any) -> list[tuple[Any, Any]]:
 @person_page()
 @require_http_methods(["GET", "HEAD"])
 def history_list(request: HttpRequest, slug: str) -> HttpResponse:
-    kind = _history_kind(slug)
+    kind = _kind(slug, listed=True)
     field = kind.model.occurred_field
-    rows = kind.scoped(_user(request)).order_by(f"-{field}", "-pk")
+    rows = kind.scoped(user_of(request)).order_by(f"-{field}", "-pk")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "kind": kind,
@@ -203,8 +205,8 @@ def history_list(request: HttpRequest, slug: str) -> HttpResponse:
 @person_page(writes=True)
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_page(request: HttpRequest, slug: str, record_id: UUID) -> HttpResponse:
-    kind = KINDS.get(slug) or _missing()
-    row = get_object_or_404(kind.scoped(_user(request)), pk=record_id)
+    kind = _kind(slug)
+    row = get_object_or_404(kind.scoped(user_of(request)), pk=record_id)
     now = timezone.now()
     form = _form(kind, request, instance=row, now=now)
     back = _next_url(request, kind.list_url)
@@ -228,8 +230,8 @@ def edit_page(request: HttpRequest, slug: str, record_id: UUID) -> HttpResponse:
 @person_page(writes=True)
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_page(request: HttpRequest, slug: str, record_id: UUID) -> HttpResponse:
-    kind = KINDS.get(slug) or _missing()
-    row = get_object_or_404(kind.scoped(_user(request)), pk=record_id)
+    kind = _kind(slug)
+    row = get_object_or_404(kind.scoped(user_of(request)), pk=record_id)
     back = _next_url(request, kind.list_url)
     if request.method == "POST":
         # Soft delete, through the API DELETE's own service: kept, and synced to devices.
@@ -238,10 +240,6 @@ def delete_page(request: HttpRequest, slug: str, record_id: UUID) -> HttpRespons
         return redirect(back)
     context = {"kind": kind, "row": row, "cells": _cells(kind, row), "back": back}
     return render(request, "history/delete.html", context)
-
-
-def _missing() -> RecordKind:
-    raise Http404
 
 
 # --- supplements and injection plans ---
@@ -253,19 +251,19 @@ def _setup_page(
     template: str,
     notes: Callable[[list[Any]], dict[Any, Any]] | None = None,
 ) -> HttpResponse:
-    # The page's own address: the form posts to it and a save comes back to it.
-    here = request.path
     """A list of the person's regimens or plans with the form to add one; ``notes`` gives a
     page of rows one more thing each (a plan's next due date), read for all of them at once."""
+    # The page's own address: the form posts to it and a save comes back to it.
+    here = request.path
     now = timezone.now()
     form = _form(kind, request, now=now)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and _create(kind, form, _user(request), now) is not None:
+        if form.is_valid() and _create(kind, form, user_of(request), now) is not None:
             messages.success(request, _("Saved."))
             return redirect(here)
         status = 400
-    rows = list(kind.scoped(_user(request)).order_by("-active", "-created_at", "-pk"))
+    rows = list(kind.scoped(user_of(request)).order_by("-active", "-created_at", "-pk"))
     found = notes(rows) if notes else {}
     context = {
         "kind": kind,
@@ -292,7 +290,7 @@ class SupplementActiveForm(SerializerForm):
 @person_page(writes=True)
 @require_POST
 def supplement_active(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    row = get_object_or_404(SUPPLEMENTS.scoped(_user(request)), pk=record_id)
+    row = get_object_or_404(SUPPLEMENTS.scoped(user_of(request)), pk=record_id)
     form = SupplementActiveForm(request.POST, request=request, instance=row)
     if form.is_valid():
         with transaction.atomic():
@@ -312,7 +310,7 @@ def supplement_active(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @quota_limited("create")
 @require_http_methods(["GET", "HEAD", "POST"])
 def plans_page(request: HttpRequest) -> HttpResponse:
-    profile = _user(request).profile
+    profile = user_of(request).profile
     today = profile.today(timezone.now())
 
     def statuses(rows: list[Any]) -> dict[Any, Any]:
