@@ -15,18 +15,21 @@ DRF's counter is a read-then-write of a list in the cache, so requests racing ea
 each slip one past the limit: a quota, not an exact meter.
 
 The web pages count against the same quotas (the same cache keys) with ``quota_limited`` or
-``take_quota``; see their docstrings.
+``take_quota``; see their docstrings. The web's unauthenticated POSTs (sign-up, sign-in,
+password reset) count against the API's per-address throttles of the same scope with
+``address_limited``. Either way the refusal is one 429 (``too_many_requests``).
 """
 
 import math
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from tracker.errors import error_response
 
@@ -86,22 +89,65 @@ def take_quota(*, request: HttpRequest, scope: str) -> float | None:
     return throttle.wait() or 1.0
 
 
-def quota_exceeded(request: HttpRequest, wait_seconds: float) -> HttpResponse:
-    """429 with Retry-After: a page for the web, DRF's JSON shape under /api/."""
+def take_attempt(*, request: HttpRequest, scope: str) -> float | None:
+    """Count one attempt against the API's ``ScopedRateThrottle`` of ``scope`` (the same rate
+    from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and the same cache key: the client's address
+    by the TRUSTED_PROXY_COUNT rule, or the signed-in person): None when allowed, else the
+    seconds to wait."""
+    throttle = ScopedRateThrottle()
+    # DRF's throttle reads only request.META and request.user, which a Django request has too.
+    if throttle.allow_request(cast(Any, request), cast(Any, SimpleNamespace(throttle_scope=scope))):
+        return None
+    return throttle.wait() or 1.0
+
+
+def too_many_requests(
+    request: HttpRequest, wait_seconds: float, *, per_address: bool = False
+) -> HttpResponse:
+    """429 with Retry-After: a page for the web (templates/400.html), DRF's JSON shape under
+    /api/. ``per_address`` for the unauthenticated throttles, which count a connection's
+    attempts rather than what a person saved."""
     seconds = max(1, math.ceil(wait_seconds))
-    minutes = max(1, math.ceil(seconds / 60))
-    message = ngettext(
-        "You have saved or sent a lot in a short time. Please try again in %(minutes)d minute.",
-        "You have saved or sent a lot in a short time. Please try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
+    minutes = max(1, math.ceil(seconds / 60))  # "try again in 0 minutes" helps no one
+    if per_address:
+        message = ngettext(
+            "There were too many attempts from your connection. Please try again in "
+            "%(minutes)d minute.",
+            "There were too many attempts from your connection. Please try again in "
+            "%(minutes)d minutes.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "You have saved or sent a lot in a short time. Please try again in %(minutes)d minute.",
+            "You have saved or sent a lot in a short time. Please try again in %(minutes)d "
+            "minutes.",
+            minutes,
+        )
     return error_response(
         request,
         429,
-        message,
+        message % {"minutes": minutes},
         title=_("Please wait a little"),
         headers={"Retry-After": str(seconds)},
     )
+
+
+def _posts_limited(
+    take: Callable[[HttpRequest], float | None], *, per_address: bool
+) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                wait = take(request)
+                if wait is not None:
+                    return too_many_requests(request, wait, per_address=per_address)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def quota_limited(scope: str) -> Callable[[View], View]:
@@ -114,15 +160,18 @@ def quota_limited(scope: str) -> Callable[[View], View]:
     Put it inside the sign-in decorator (below it), so only signed-in POSTs reach it. A page
     whose POST does several things counts only the creating branch with ``take_quota``."""
 
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST" and request.user.is_authenticated:
-                wait = take_quota(request=request, scope=scope)
-                if wait is not None:
-                    return quota_exceeded(request, wait)
-            return view(request, *args, **kwargs)
+    def take(request: HttpRequest) -> float | None:
+        if not request.user.is_authenticated:
+            return None
+        return take_quota(request=request, scope=scope)
 
-        return wrapped
+    return _posts_limited(take, per_address=False)
 
-    return decorate
+
+def address_limited(scope: str) -> Callable[[View], View]:
+    """Count every POST of an unauthenticated web page (sign-up, sign-in, password reset)
+    against the API's throttle of ``scope`` (``take_attempt``), so web and API together get
+    one allowance. Reading the page is not an attempt."""
+    return _posts_limited(
+        lambda request: take_attempt(request=request, scope=scope), per_address=True
+    )

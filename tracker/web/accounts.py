@@ -7,9 +7,7 @@ throttle as the API's (one counter per client address for both). Sign-in keeps d
 lockout of an (email, address) pair, shared with the token endpoint.
 """
 
-from collections.abc import Callable
-from functools import cache, wraps
-from types import SimpleNamespace
+from functools import cache
 from typing import Any, cast
 
 from axes.utils import reset as reset_lockout
@@ -30,16 +28,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import ScopedRateThrottle
 
 from tracker.api.serializers import RegisterSerializer
+from tracker.api.throttles import address_limited
 from tracker.domain.disclaimer import DISCLAIMER
 from tracker.domain.timezones import known_timezones
 from tracker.models import User
 from tracker.services.accounts import register_user
 from tracker.web.base import SerializerForm
-
-View = Callable[..., HttpResponse]
 
 # --- time zones as a select: the IANA areas as groups, everything else under "Other names" ---
 
@@ -83,40 +79,6 @@ def timezone_choices() -> list[tuple[Any, Any]]:
 def default_timezone() -> str:
     """The zone a sign-up starts with when the browser cannot tell (no JavaScript)."""
     return settings.TIME_ZONE
-
-
-# --- the API's throttles for the web's unauthenticated POSTs ---
-
-
-def throttled(scope: str) -> Callable[[View], View]:
-    """Count POSTs against the API throttle of this scope: the same rate from
-    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and the same cache key (the client's address, by
-    the same TRUSTED_PROXY_COUNT rule), so web and API together get one allowance."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST":
-                throttle = ScopedRateThrottle()
-                # DRF's throttle reads only request.META and request.user, which a Django
-                # request has too.
-                if not throttle.allow_request(
-                    cast(Any, request), cast(Any, SimpleNamespace(throttle_scope=scope))
-                ):
-                    return _too_many_requests(request, throttle.wait())
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-def _too_many_requests(request: HttpRequest, wait_seconds: float | None) -> HttpResponse:
-    seconds = max(1, int(wait_seconds or 60))
-    minutes = max(1, -(-seconds // 60))  # rounded up: "try again in 0 minutes" helps no one
-    response = render(request, "accounts/throttled.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(seconds)
-    return response
 
 
 # --- sign-up ---
@@ -188,7 +150,7 @@ class SignUpForm(SerializerForm):
 @never_cache
 @sensitive_post_parameters("password", "password_confirm")
 @require_http_methods(["GET", "POST"])
-@throttled("register")
+@address_limited("register")
 def signup_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -218,7 +180,7 @@ def signup_page(request: HttpRequest) -> HttpResponse:
 # --- sign-in and sign-out ---
 
 
-@method_decorator(throttled("auth"), name="dispatch")
+@method_decorator(address_limited("auth"), name="dispatch")
 class SignInView(auth_views.LoginView):
     """Django's sign-in with the API's "auth" throttle; the axes lockout applies as it does to
     every authenticate() call. A wrong password is a 400 with the form again."""
@@ -241,7 +203,7 @@ def _valid_for() -> dict[str, int]:
 
 # Every request may send an email to the address typed: a rate of its own, far below sign-in's,
 # so the form cannot flood somebody's inbox.
-@method_decorator(throttled("password_reset"), name="dispatch")
+@method_decorator(address_limited("password_reset"), name="dispatch")
 class ResetRequestView(auth_views.PasswordResetView):
     """The same page for every address typed, known or not: it never says whether an account
     exists. The email holds a one-time link and nothing about the person's health."""
