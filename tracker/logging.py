@@ -20,11 +20,13 @@ A path can hold a secret too: the password reset link is ``/accounts/reset/<uidb
 import json
 import logging
 import re
+from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, get_urlconf, resolve
 
 # The request being handled in this thread; set by tracker.middleware.RequestLogMiddleware.
 current_request: ContextVar[dict[str, str] | None] = ContextVar("current_request", default=None)
@@ -33,21 +35,52 @@ current_request: ContextVar[dict[str, str] | None] = ContextVar("current_request
 SECRET_URL_PARAMETERS = frozenset({"token", "uidb64"})
 
 
+def _is_secret(name: str) -> bool:
+    return name in SECRET_URL_PARAMETERS or "token" in name
+
+
+@lru_cache(maxsize=8)
+def _secret_prefixes(resolver: URLResolver) -> tuple[str, ...]:
+    """How every route with a secret parameter starts (its literal text up to the first
+    parameter): a path that starts otherwise holds no secret and is not resolved again. Where
+    a route is not literal text (a regular expression, a translated route) the prefix stops
+    there, which only makes it match more paths."""
+    prefixes: list[str] = []
+
+    def walk(entries: Sequence[URLPattern | URLResolver], prefix: str, literal: bool) -> None:
+        for entry in entries:
+            pattern = entry.pattern
+            route = getattr(pattern, "_route", None)  # RoutePattern's text
+            if literal and isinstance(route, str):
+                head, parameter, _ = route.partition("<")
+                start, still_literal = prefix + head, not parameter
+            else:
+                start, still_literal = prefix, False
+            if any(_is_secret(name) for name in pattern.regex.groupindex):
+                prefixes.append(start)
+            elif isinstance(entry, URLResolver):
+                walk(entry.url_patterns, start, still_literal)
+
+    walk(resolver.url_patterns, "/", True)
+    return tuple(prefixes)
+
+
 def safe_path(path: str) -> str:
     """The path (no query string) with any secret URL parameter replaced by its name."""
     path = path.split("?", 1)[0]
+    # Called for every request: most paths cannot hold a secret and need no resolving.
+    if not path.startswith(_secret_prefixes(get_resolver(get_urlconf()))):
+        return path
     try:
         match = resolve(path)
     except Resolver404:
         return path
     for name, value in match.kwargs.items():
-        if (name in SECRET_URL_PARAMETERS or "token" in name) and str(value):
+        if _is_secret(name) and str(value):
             path = path.replace(str(value), f"<{name}>")
     return path
 
 
-# Attributes a LogRecord has of its own; everything else on a record came from ``extra=``.
-_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # ``extra`` keys that may be copied into the JSON line. An allow-list: Django passes the request
 # object (``request``) and runserver its socket, and neither may be dumped into a log.
 EXTRA_FIELDS = ("route", "status", "duration_ms", "status_code", "task", "view")
@@ -69,8 +102,6 @@ class RequestContextFilter(logging.Filter):
 
 
 _QUERY = re.compile(r"\?\S*")
-
-
 _REQUEST_LINE = re.compile(r"^(\S+) (\S+)( .*)?$")
 
 
@@ -108,7 +139,7 @@ class JsonFormatter(logging.Formatter):
             if value and value != "-":
                 line[name] = value
         for name in EXTRA_FIELDS:
-            if name in record.__dict__ and name not in _RECORD_ATTRIBUTES:
+            if name in record.__dict__:
                 line[name] = record.__dict__[name]
         if "status_code" in line:  # django.request's name for it
             line.setdefault("status", line.pop("status_code"))

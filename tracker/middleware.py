@@ -172,6 +172,7 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 _INLINE_ELEMENT = re.compile(rb"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SRC_ATTRIBUTE = re.compile(rb"\bsrc\s*=", re.IGNORECASE)
 
 
 def inline_hashes(content: bytes) -> dict[str, list[str]]:
@@ -179,7 +180,7 @@ def inline_hashes(content: bytes) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {"script-src": [], "style-src": []}
     for match in _INLINE_ELEMENT.finditer(content):
         tag, attributes, body = match.group(1).lower(), match.group(2), match.group(3)
-        if tag == b"script" and re.search(rb"\bsrc\s*=", attributes, re.IGNORECASE):
+        if tag == b"script" and _SRC_ATTRIBUTE.search(attributes):
             continue
         digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
         found[f"{tag.decode()}-src"].append(f"'sha256-{digest}'")
@@ -191,6 +192,11 @@ def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
     for name, sources in (extra or {}).items():
         directives.setdefault(name, []).extend(sources)
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+# Built once: every response but the hashed routes' carries one of these two.
+STRICT_POLICY = content_security_policy()
+INLINE_STYLES_POLICY = content_security_policy({"style-src": ["'unsafe-inline'"]})
 
 
 def allow_inline_styles(view: View) -> View:
@@ -227,16 +233,14 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response.headers:
-            response.headers["Content-Security-Policy"] = content_security_policy(
-                self._route_sources(request, response)
-            )
+            response.headers["Content-Security-Policy"] = self._policy(request, response)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if "Cache-Control" not in response.headers and carries_identity(request):
             response.headers["Cache-Control"] = "private, no-store"
         return response
 
     @staticmethod
-    def _route_sources(request: HttpRequest, response: HttpResponse) -> dict[str, list[str]]:
+    def _policy(request: HttpRequest, response: HttpResponse) -> str:
         match = getattr(request, "resolver_match", None)
         listed = (
             match is not None
@@ -246,9 +250,9 @@ class SecurityHeadersMiddleware:
             )
         )
         if listed or getattr(response, "csp_inline_styles", False):
-            return {"style-src": ["'unsafe-inline'"]}
+            return INLINE_STYLES_POLICY
         if match is None or match.url_name not in INLINE_HASHED_ROUTES:
-            return {}
+            return STRICT_POLICY
         if response.streaming or "html" not in response.get("Content-Type", ""):
-            return {}
-        return inline_hashes(response.content)
+            return STRICT_POLICY
+        return content_security_policy(inline_hashes(response.content))
